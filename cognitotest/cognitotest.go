@@ -1,0 +1,228 @@
+package cognitotest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitokit/cognito/emulator"
+	"github.com/cognitokit/cognito/emulator/store"
+	"github.com/cognitokit/cognito/internal/secrethash"
+)
+
+// Server is a local Cognito running on a loopback port for one test, with a
+// user pool and an app client ready to use.
+type Server struct {
+	// Endpoint is the server's URL, e.g. http://127.0.0.1:41234: what
+	// AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER would hold.
+	Endpoint string
+	// Region is the region of the pool (the prefix of its ID).
+	Region string
+	// UserPoolID and ClientID name the pool and app client.
+	UserPoolID string
+	ClientID   string
+	// ClientSecret is the app client's secret; empty unless WithClientSecret.
+	ClientSecret string
+	// Emulator is the server itself, for reading the outbox directly.
+	Emulator *emulator.Server
+
+	t testing.TB
+}
+
+// Option configures the pool and client NewServer creates.
+type Option func(*config)
+
+type config struct {
+	secret          bool
+	emailAsUsername bool
+	preventErrors   bool
+	policy          *types.PasswordPolicyType
+	store           store.Store
+	clock           func() time.Time
+	serverOptions   []emulator.Option
+}
+
+// WithClientSecret gives the app client a secret, so every call needs a
+// SECRET_HASH.
+func WithClientSecret() Option { return func(c *config) { c.secret = true } }
+
+// WithEmailAsUsername makes a pool whose users sign up and sign in with
+// their email (UsernameAttributes=[email]); each user's username is then
+// its sub.
+func WithEmailAsUsername() Option { return func(c *config) { c.emailAsUsername = true } }
+
+// WithPreventUserExistenceErrors sets the client's
+// PreventUserExistenceErrors to ENABLED: unknown users look like wrong
+// passwords.
+func WithPreventUserExistenceErrors() Option { return func(c *config) { c.preventErrors = true } }
+
+// WithPasswordPolicy sets the pool's password policy (default: Cognito's,
+// 8 characters with upper, lower, digit and symbol).
+func WithPasswordPolicy(p types.PasswordPolicyType) Option {
+	return func(c *config) { c.policy = &p }
+}
+
+// WithStore keeps the server's state in st (default: a fresh memory store).
+// The caller closes st.
+func WithStore(st store.Store) Option { return func(c *config) { c.store = st } }
+
+// WithClock sets the server's clock, to test expiry without waiting.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+
+// WithServerOptions passes options to the emulator.
+func WithServerOptions(opts ...emulator.Option) Option {
+	return func(c *config) { c.serverOptions = append(c.serverOptions, opts...) }
+}
+
+// Region is the region of the pools cognitotest creates.
+const Region = "eu-west-1"
+
+var (
+	sharedKeyOnce sync.Once
+	sharedKey     *rsa.PrivateKey
+	sharedKeyErr  error
+)
+
+// testKey returns one RSA key shared by every test server of the process:
+// generating a key per pool would cost most of a short test's time. Pools
+// of different servers still have different issuers.
+func testKey() (*rsa.PrivateKey, error) {
+	sharedKeyOnce.Do(func() { sharedKey, sharedKeyErr = rsa.GenerateKey(rand.Reader, 2048) })
+	return sharedKey, sharedKeyErr
+}
+
+// NewServer starts a local Cognito on a loopback port, creates a user pool
+// (email required and auto-verified) and an app client with the
+// USER_PASSWORD_AUTH and refresh flows enabled, and closes it all with
+// t.Cleanup. It fails the test if any of that fails.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	var cfg config
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	st := cfg.store
+	if st == nil {
+		st = store.NewMemory()
+		t.Cleanup(func() { st.Close() })
+	}
+	serverOpts := []emulator.Option{
+		emulator.WithRegion(Region),
+		emulator.WithKeyGenerator(testKey),
+		emulator.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+	}
+	if cfg.clock != nil {
+		serverOpts = append(serverOpts, emulator.WithClock(cfg.clock))
+	}
+	em := emulator.New(st, append(serverOpts, cfg.serverOptions...)...)
+	hs := httptest.NewServer(em)
+	t.Cleanup(hs.Close)
+
+	s := &Server{Endpoint: hs.URL, Region: Region, Emulator: em, t: t}
+	ctx := context.Background()
+	client := s.Client()
+
+	poolIn := &cip.CreateUserPoolInput{
+		PoolName:               aws.String("cognitotest"),
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		Schema: []types.SchemaAttributeType{{
+			Name: aws.String("email"), Required: aws.Bool(true), Mutable: aws.Bool(true),
+		}},
+	}
+	if cfg.emailAsUsername {
+		poolIn.UsernameAttributes = []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}
+	}
+	if cfg.policy != nil {
+		poolIn.Policies = &types.UserPoolPolicyType{PasswordPolicy: cfg.policy}
+	}
+	pool, err := client.CreateUserPool(ctx, poolIn)
+	if err != nil {
+		t.Fatalf("cognitotest: creating user pool: %v", err)
+	}
+	s.UserPoolID = aws.ToString(pool.UserPool.Id)
+
+	clientIn := &cip.CreateUserPoolClientInput{
+		UserPoolId:     pool.UserPool.Id,
+		ClientName:     aws.String("cognitotest"),
+		GenerateSecret: cfg.secret,
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{
+			types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
+			types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth,
+			types.ExplicitAuthFlowsTypeAllowUserSrpAuth,
+		},
+	}
+	if cfg.preventErrors {
+		clientIn.PreventUserExistenceErrors = types.PreventUserExistenceErrorTypesEnabled
+	}
+	appClient, err := client.CreateUserPoolClient(ctx, clientIn)
+	if err != nil {
+		t.Fatalf("cognitotest: creating app client: %v", err)
+	}
+	s.ClientID = aws.ToString(appClient.UserPoolClient.ClientId)
+	s.ClientSecret = aws.ToString(appClient.UserPoolClient.ClientSecret)
+	return s
+}
+
+// AWSConfig returns an aws.Config for the SDK that reaches this server:
+// its region, its endpoint and dummy static credentials (the local server
+// checks that admin calls are signed, not by whom).
+func (s *Server) AWSConfig() aws.Config {
+	return aws.Config{
+		Region:       s.Region,
+		BaseEndpoint: aws.String(s.Endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+	}
+}
+
+// Client returns an SDK client for this server.
+func (s *Server) Client() *cip.Client {
+	return cip.NewFromConfig(s.AWSConfig())
+}
+
+// SecretHash returns the SECRET_HASH for username with this server's
+// client, or nil when the client has no secret: ready for the SDK's
+// SecretHash fields.
+func (s *Server) SecretHash(username string) *string {
+	if s.ClientSecret == "" {
+		return nil
+	}
+	return aws.String(secrethash.Compute(s.ClientSecret, username, s.ClientID))
+}
+
+// Messages returns the outbox: every email or SMS the server sent to
+// username (every message if username is empty), oldest first.
+func (s *Server) Messages(username string) []emulator.Message {
+	s.t.Helper()
+	msgs, err := s.Emulator.Messages(context.Background(), username)
+	if err != nil {
+		s.t.Fatalf("cognitotest: reading outbox: %v", err)
+	}
+	return msgs
+}
+
+// LastCode returns the code (or temporary password) in the newest message
+// sent to username, which may be the username or the email or phone number
+// it was sent to. It fails the test if there is none.
+func (s *Server) LastCode(username string) string {
+	s.t.Helper()
+	msgs := s.Messages("")
+	for i := len(msgs) - 1; i >= 0; i-- {
+		m := msgs[i]
+		if m.UserPoolID == s.UserPoolID && (m.Username == username || m.Destination == username) {
+			return m.Code
+		}
+	}
+	s.t.Fatalf("cognitotest: no message was sent to %q", username)
+	return ""
+}

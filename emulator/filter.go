@@ -1,0 +1,84 @@
+package emulator
+
+import (
+	"strings"
+)
+
+// filterAttributes are the attributes ListUsers can search, as on AWS.
+var filterAttributes = map[string]func(u *user) string{
+	"username":            func(u *user) string { return u.Username },
+	"email":               func(u *user) string { return u.Attributes["email"] },
+	"phone_number":        func(u *user) string { return u.Attributes["phone_number"] },
+	"name":                func(u *user) string { return u.Attributes["name"] },
+	"given_name":          func(u *user) string { return u.Attributes["given_name"] },
+	"family_name":         func(u *user) string { return u.Attributes["family_name"] },
+	"preferred_username":  func(u *user) string { return u.Attributes["preferred_username"] },
+	"sub":                 func(u *user) string { return u.Attributes["sub"] },
+	"cognito:user_status": func(u *user) string { return u.Status },
+	"status": func(u *user) string {
+		if u.Enabled {
+			return "Enabled"
+		}
+		return "Disabled"
+	},
+}
+
+// parseFilter parses a ListUsers filter — `attribute = "value"` (exact) or
+// `attribute ^= "value"` (prefix), with \" and \\ escapes in the value — into
+// a predicate. The empty filter matches every user.
+func parseFilter(filter string) (func(*user) bool, error) {
+	if strings.TrimSpace(filter) == "" {
+		return func(*user) bool { return true }, nil
+	}
+	bad := func(why string) error {
+		return invalidParameter("Error while parsing filter: %s", why)
+	}
+	rest := strings.TrimLeft(filter, " ")
+	end := strings.IndexAny(rest, " =^")
+	if end <= 0 {
+		return nil, bad("expected an attribute name followed by = or ^=.")
+	}
+	name := rest[:end]
+	get, ok := filterAttributes[name]
+	if !ok {
+		return nil, bad("the attribute cannot be searched; use username, email, phone_number, name, given_name, family_name, preferred_username, sub, cognito:user_status or status.")
+	}
+	rest = strings.TrimLeft(rest[end:], " ")
+	prefix := false
+	switch {
+	case strings.HasPrefix(rest, "^="):
+		prefix, rest = true, rest[2:]
+	case strings.HasPrefix(rest, "="):
+		rest = rest[1:]
+	default:
+		return nil, bad("expected = or ^= after the attribute name.")
+	}
+	rest = strings.TrimLeft(rest, " ")
+	if !strings.HasPrefix(rest, `"`) {
+		return nil, bad("the value must be in double quotes.")
+	}
+	var value strings.Builder
+	closed := false
+	i := 1
+	for ; i < len(rest); i++ {
+		ch := rest[i]
+		if ch == '\\' && i+1 < len(rest) {
+			i++
+			value.WriteByte(rest[i])
+			continue
+		}
+		if ch == '"' {
+			closed = true
+			break
+		}
+		value.WriteByte(ch)
+	}
+	if !closed || strings.TrimSpace(rest[i+1:]) != "" {
+		return nil, bad("unterminated value or text after the value.")
+	}
+	want := value.String()
+	if prefix {
+		return func(u *user) bool { return strings.HasPrefix(get(u), want) }, nil
+	}
+	return func(u *user) bool { return get(u) == want }, nil
+}

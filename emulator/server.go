@@ -1,0 +1,148 @@
+package emulator
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cognitokit/cognito/emulator/store"
+)
+
+// Server is the local Cognito: an http.Handler that answers Cognito Identity
+// Provider's JSON 1.1 protocol on POST / and serves each pool's JWKS and
+// OpenID configuration, the outbox and a health check. It is safe for
+// concurrent use; all state lives in its store.
+type Server struct {
+	store   store.Store
+	log     *slog.Logger
+	now     func() time.Time
+	region  string
+	baseURL string
+	newKey  func() (*rsa.PrivateKey, error)
+
+	keysMu sync.RWMutex
+	keys   map[string]*signingKey // poolID → key, a cache of the store's
+
+	mux *http.ServeMux
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithLogger sets the structured logger (default: slog.Default()). The
+// server logs actions and failures, never a secret.
+func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
+
+// WithClock sets the source of the current time (default time.Now), for
+// tests of expiry.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithRegion sets the region new pool IDs start with (default "eu-west-1").
+func WithRegion(region string) Option { return func(s *Server) { s.region = region } }
+
+// WithBaseURL fixes the server's public URL, used to build token issuers
+// (<baseURL>/<poolId>). By default it is taken from each request's Host, so
+// the issuer is whatever address the client reached the server at.
+func WithBaseURL(u string) Option {
+	return func(s *Server) { s.baseURL = strings.TrimRight(u, "/") }
+}
+
+// WithKeyGenerator sets how a new pool's RSA signing key is made (default: a
+// fresh 2048-bit key). Tests may share one pre-generated key to save time.
+func WithKeyGenerator(gen func() (*rsa.PrivateKey, error)) Option {
+	return func(s *Server) { s.newKey = gen }
+}
+
+// New returns a Server keeping its state in st. The caller keeps ownership
+// of st and closes it after the server is done.
+func New(st store.Store, opts ...Option) *Server {
+	s := &Server{
+		store:  st,
+		log:    slog.Default(),
+		now:    time.Now,
+		region: "eu-west-1",
+		newKey: func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) },
+		keys:   make(map[string]*signingKey),
+	}
+	for _, opt := range opts {
+		opt(s)
+	}
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("POST /{$}", s.serveAction)
+	s.mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
+		writeDocument(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.mux.HandleFunc("GET /_local/messages", s.serveMessages)
+	s.mux.HandleFunc("GET /{pool}/.well-known/jwks.json", s.serveJWKS)
+	s.mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", s.serveOpenIDConfiguration)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{Status: http.StatusNotFound, Type: excUnknownOperation, Message: "No route for " + r.Method + " " + truncate(r.URL.Path, 128) + "."})
+	})
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}
+
+// requestBaseURL is the server's public URL as seen by this request.
+func (s *Server) requestBaseURL(r *http.Request) string {
+	if s.baseURL != "" {
+		return s.baseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// Messages returns the outbox, oldest first; with a non-empty username only
+// that user's messages.
+func (s *Server) Messages(ctx context.Context, username string) ([]Message, error) {
+	var out []Message
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		return scanRecords(tx, kindMessage, "", func(_ string, m *Message) error {
+			if username == "" || strings.EqualFold(m.Username, username) {
+				out = append(out, *m)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("emulator: reading outbox: %w", err)
+	}
+	return out, nil
+}
+
+// Message is one email or SMS the server sent (to nobody: it is kept in the
+// outbox, where a test or a person reads the code).
+type Message struct {
+	UserPoolID  string    `json:"userPoolId"`
+	Username    string    `json:"username"`
+	Destination string    `json:"destination"`
+	Medium      string    `json:"medium"` // EMAIL or SMS
+	Purpose     string    `json:"purpose"`
+	Code        string    `json:"code"`
+	SentAt      time.Time `json:"sentAt"`
+}
+
+func (s *Server) serveMessages(w http.ResponseWriter, r *http.Request) {
+	msgs, err := s.Messages(r.Context(), r.URL.Query().Get("username"))
+	if err != nil {
+		s.log.Error("outbox read failed", "err", err)
+		writeError(w, errInternal)
+		return
+	}
+	if msgs == nil {
+		msgs = []Message{}
+	}
+	writeDocument(w, http.StatusOK, map[string][]Message{"messages": msgs})
+}

@@ -1,0 +1,314 @@
+package emulator
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+
+	"github.com/cognitokit/cognito/emulator/store"
+)
+
+// signingKey is a pool's RSA key for RS256 tokens, with the kid the JWKS
+// lists it under.
+type signingKey struct {
+	kid string
+	key *rsa.PrivateKey
+}
+
+// signingKeyRecord is how a signing key is stored: PKCS#8 DER.
+type signingKeyRecord struct {
+	Kid   string `json:"kid"`
+	PKCS8 []byte `json:"pkcs8"`
+}
+
+func (k *signingKey) record() signingKeyRecord {
+	der, err := x509.MarshalPKCS8PrivateKey(k.key)
+	if err != nil {
+		panic(fmt.Sprintf("emulator: encoding an RSA key cannot fail: %v", err))
+	}
+	return signingKeyRecord{Kid: k.kid, PKCS8: der}
+}
+
+// generateKey makes a new pool's signing key. The kid is the key's RFC 7638
+// thumbprint, so it is stable and unique per key.
+func (s *Server) generateKey() (*signingKey, error) {
+	key, err := s.newKey()
+	if err != nil {
+		return nil, fmt.Errorf("generating signing key: %w", err)
+	}
+	jwk := jose.JSONWebKey{Key: &key.PublicKey}
+	thumb, err := jwk.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("signing key thumbprint: %w", err)
+	}
+	return &signingKey{kid: base64.RawURLEncoding.EncodeToString(thumb), key: key}, nil
+}
+
+// poolKey returns a pool's signing key, from the cache or the store.
+func (s *Server) poolKey(tx store.Tx, poolID string) (*signingKey, error) {
+	s.keysMu.RLock()
+	k, ok := s.keys[poolID]
+	s.keysMu.RUnlock()
+	if ok {
+		return k, nil
+	}
+	rec, err := getRecord[signingKeyRecord](tx, kindKey, poolID)
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := x509.ParsePKCS8PrivateKey(rec.PKCS8)
+	if err != nil {
+		return nil, fmt.Errorf("decoding signing key of %s: %w", poolID, err)
+	}
+	rsaKey, ok := parsed.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("signing key of %s is not RSA", poolID)
+	}
+	k = &signingKey{kid: rec.Kid, key: rsaKey}
+	s.keysMu.Lock()
+	s.keys[poolID] = k
+	s.keysMu.Unlock()
+	return k, nil
+}
+
+func (s *Server) forgetKey(poolID string) {
+	s.keysMu.Lock()
+	delete(s.keys, poolID)
+	s.keysMu.Unlock()
+}
+
+// tokenSet is what a successful authentication returns.
+type tokenSet struct {
+	AccessToken  string `json:"AccessToken"`
+	ExpiresIn    int32  `json:"ExpiresIn"`
+	TokenType    string `json:"TokenType"`
+	RefreshToken string `json:"RefreshToken,omitempty"`
+	IdToken      string `json:"IdToken"`
+}
+
+// issueTokens signs an access and an ID token for u from sess.
+func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *user, sess *session) (*tokenSet, error) {
+	now := s.now()
+	common := func(validity time.Duration) jwt.MapClaims {
+		return jwt.MapClaims{
+			"sub":        u.Attributes["sub"],
+			"iss":        issuer,
+			"origin_jti": sess.OriginJTI,
+			"event_id":   uuid.NewString(),
+			"auth_time":  sess.AuthTime.Unix(),
+			"iat":        now.Unix(),
+			"exp":        now.Add(validity).Unix(),
+			"jti":        uuid.NewString(),
+		}
+	}
+	access := common(cl.AccessTokenValidity)
+	access["token_use"] = "access"
+	access["client_id"] = cl.ID
+	access["scope"] = "aws.cognito.signin.user.admin"
+	access["username"] = u.Username
+
+	id := common(cl.IDTokenValidity)
+	for name, value := range u.Attributes {
+		id[name] = idTokenValue(name, value)
+	}
+	maps.Copy(id, jwt.MapClaims{"token_use": "id", "aud": cl.ID, "cognito:username": u.Username})
+
+	accessToken, err := sign(key, access)
+	if err != nil {
+		return nil, err
+	}
+	idToken, err := sign(key, id)
+	if err != nil {
+		return nil, err
+	}
+	return &tokenSet{
+		AccessToken: accessToken,
+		IdToken:     idToken,
+		ExpiresIn:   int32(cl.AccessTokenValidity / time.Second),
+		TokenType:   "Bearer",
+	}, nil
+}
+
+// idTokenValue types an attribute for the ID token as Cognito does: the
+// *_verified flags are booleans, updated_at a number, the rest strings.
+func idTokenValue(name, value string) any {
+	switch name {
+	case "email_verified", "phone_number_verified":
+		return value == "true"
+	case "updated_at":
+		if n, err := strconv.ParseInt(value, 10, 64); err == nil {
+			return n
+		}
+	}
+	return value
+}
+
+func sign(key *signingKey, claims jwt.MapClaims) (string, error) {
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["kid"] = key.kid
+	signed, err := tok.SignedString(key.key)
+	if err != nil {
+		return "", fmt.Errorf("signing token: %w", err)
+	}
+	return signed, nil
+}
+
+// newRefreshToken returns an opaque refresh token and the hash it is stored
+// under; the token itself is never stored.
+func newRefreshToken() (token, hash string) {
+	buf := make([]byte, 48)
+	rand.Read(buf)
+	token = base64.RawURLEncoding.EncodeToString(buf)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// accessClaims are the claims of an access token the server checks.
+type accessClaims struct {
+	TokenUse  string `json:"token_use"`
+	ClientID  string `json:"client_id"`
+	Username  string `json:"username"`
+	OriginJTI string `json:"origin_jti"`
+	jwt.RegisteredClaims
+}
+
+// authorized is the subject of a verified access token.
+type authorized struct {
+	pool    *pool
+	user    *user
+	session *session
+}
+
+// authorize verifies an access token completely — RS256 signature by the
+// pool's key, expiry, token_use, issuer, and that its sign-in was not revoked
+// (GlobalSignOut, DeleteUser, AdminDisableUser) — inside tx. Every failure is
+// a NotAuthorizedException.
+func (s *Server) authorize(tx store.Tx, raw string) (*authorized, error) {
+	if raw == "" {
+		return nil, invalidParameter("1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must not be null")
+	}
+	if len(raw) > 16*1024 {
+		return nil, errInvalidAccessToken
+	}
+	var claims accessClaims
+	var p *pool
+	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(s.now))
+	_, err := parser.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
+		c := t.Claims.(*accessClaims)
+		i := strings.LastIndexByte(c.Issuer, '/')
+		if i < 0 {
+			return nil, errors.New("issuer has no pool")
+		}
+		var err error
+		if p, err = getRecord[pool](tx, kindPool, c.Issuer[i+1:]); err != nil {
+			return nil, err
+		}
+		key, err := s.poolKey(tx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if kid, _ := t.Header["kid"].(string); kid != key.kid {
+			return nil, errors.New("unknown kid")
+		}
+		return &key.key.PublicKey, nil
+	})
+	switch {
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return nil, errExpiredAccessToken
+	case err != nil || claims.TokenUse != "access" || claims.OriginJTI == "" || claims.Username == "":
+		return nil, errInvalidAccessToken
+	}
+	ukey := p.usernameKey(claims.Username)
+	sess, err := getRecord[session](tx, kindSession, userKey(p.ID, ukey)+"/"+claims.OriginJTI)
+	if isNotFound(err) {
+		return nil, errRevokedAccessToken
+	}
+	if err != nil {
+		return nil, err
+	}
+	u, err := getRecord[user](tx, kindUser, userKey(p.ID, ukey))
+	if isNotFound(err) {
+		return nil, errRevokedAccessToken
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Attributes["sub"] != claims.Subject {
+		return nil, errRevokedAccessToken
+	}
+	if !u.Enabled {
+		return nil, errUserDisabled
+	}
+	return &authorized{pool: p, user: u, session: sess}, nil
+}
+
+// jwksFor returns a pool's JSON Web Key Set.
+func (s *Server) jwksFor(r *http.Request, poolID string) (*jose.JSONWebKeySet, error) {
+	var key *signingKey
+	err := s.store.View(r.Context(), func(tx store.Tx) (err error) {
+		key, err = s.poolKey(tx, poolID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{
+		Key: &key.key.PublicKey, KeyID: key.kid, Algorithm: "RS256", Use: "sig",
+	}}}, nil
+}
+
+func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
+	set, err := s.jwksFor(r, r.PathValue("pool"))
+	if err != nil {
+		s.writeDocumentError(w, r.PathValue("pool"), err)
+		return
+	}
+	writeDocument(w, http.StatusOK, set)
+}
+
+func (s *Server) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request) {
+	poolID := r.PathValue("pool")
+	if _, err := s.jwksFor(r, poolID); err != nil {
+		s.writeDocumentError(w, poolID, err)
+		return
+	}
+	issuer := s.requestBaseURL(r) + "/" + poolID
+	writeDocument(w, http.StatusOK, map[string]any{
+		"issuer":                                issuer,
+		"jwks_uri":                              issuer + "/.well-known/jwks.json",
+		"subject_types_supported":               []string{"public"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
+		"claims_supported":                      []string{"sub", "email", "email_verified", "cognito:username", "iss", "aud", "exp", "iat", "auth_time", "token_use"},
+		"scopes_supported":                      []string{"openid", "email", "phone", "profile"},
+		"response_types_supported":              []string{"code", "token"},
+	})
+}
+
+func (s *Server) writeDocumentError(w http.ResponseWriter, poolID string, err error) {
+	if isNotFound(err) {
+		writeError(w, &apiError{Status: http.StatusNotFound, Type: excResourceNotFound, Message: poolNotFound(truncate(poolID, 64)).Message})
+		return
+	}
+	s.log.Error("reading signing key failed", "err", err)
+	writeError(w, errInternal)
+}
