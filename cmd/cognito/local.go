@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/spf13/cobra"
+
+	"github.com/cognitokit/cognito/emulator"
+	"github.com/cognitokit/cognito/emulator/store"
+)
+
+// localOptions are the flags of `cognito local`.
+type localOptions struct {
+	addr     string
+	dataDir  string
+	memory   bool
+	region   string
+	logLevel string
+}
+
+// The default pool and clients `cognito local` creates in a new store.
+const (
+	localPoolName     = "local"
+	localPublicClient = "local-public"
+	localSecretClient = "local-secret"
+)
+
+func newLocalCommand() *cobra.Command {
+	var opts localOptions
+	cmd := &cobra.Command{
+		Use:   "local",
+		Short: "Serve a local Cognito (no AWS account needed)",
+		Long: `Serve a local Cognito: a server that speaks Cognito Identity Provider's wire
+protocol, so the AWS SDKs and this tool work against it unchanged.
+
+On a new data directory it creates a user pool (users sign up with their email
+as the username; email required and verified by code) with two app clients,
+one public and one with a secret, all sign-in flows enabled. It prints the
+environment variables that point the SDKs and this tool at it. Codes that
+Cognito would email are kept in the outbox: GET /_local/messages.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runLocal(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.addr, "addr", "127.0.0.1:9229", "address to listen on")
+	f.StringVar(&opts.dataDir, "data", defaultDataDir(), "directory for the database and the client secret file")
+	f.BoolVar(&opts.memory, "memory", false, "keep everything in memory (lost at exit)")
+	f.StringVar(&opts.region, "region", "eu-west-1", "region of the pools the server creates")
+	f.StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	return cmd
+}
+
+// defaultDataDir is where `cognito local` keeps its state unless told.
+func defaultDataDir() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "cognitokit", "local")
+}
+
+func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(opts.logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if err := os.MkdirAll(opts.dataDir, 0o700); err != nil {
+		return fmt.Errorf("creating data directory: %w", err)
+	}
+
+	var st store.Store
+	where := "memory (lost at exit)"
+	if opts.memory {
+		st = store.NewMemory()
+	} else {
+		path := filepath.Join(opts.dataDir, "cognito.db")
+		var err error
+		if st, err = store.OpenSQLite(ctx, path); err != nil {
+			return err
+		}
+		where = path
+	}
+	defer st.Close()
+
+	ln, err := net.Listen("tcp", opts.addr)
+	if err != nil {
+		return fmt.Errorf("listening: %w", err)
+	}
+	endpoint := "http://" + ln.Addr().String()
+	srv := &http.Server{
+		Handler:           emulator.New(st, emulator.WithLogger(logger), emulator.WithRegion(opts.region)),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.Info("local Cognito listening", "endpoint", endpoint, "store", where)
+
+	setup, err := ensureLocalPool(ctx, endpoint, opts)
+	if err != nil {
+		srv.Close()
+		return fmt.Errorf("creating the default pool: %w", err)
+	}
+	printExports(stdout, endpoint, opts.region, setup)
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	return nil
+}
+
+// localSetup is the default pool and clients of a local server.
+type localSetup struct {
+	poolID, publicClientID, secretClientID, secretFile string
+}
+
+// ensureLocalPool finds the default pool and clients, creating them on a
+// new store, through the server's own API, and writes the secret client's
+// secret to a file only its owner can read.
+func ensureLocalPool(ctx context.Context, endpoint string, opts localOptions) (*localSetup, error) {
+	client := cip.NewFromConfig(aws.Config{
+		Region:       opts.region,
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+	})
+	pools, err := client.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+	if err != nil {
+		return nil, err
+	}
+	setup := &localSetup{secretFile: filepath.Join(opts.dataDir, "client-secret")}
+	for _, p := range pools.UserPools {
+		if aws.ToString(p.Name) == localPoolName {
+			setup.poolID = aws.ToString(p.Id)
+			break
+		}
+	}
+	if setup.poolID == "" {
+		out, err := client.CreateUserPool(ctx, &cip.CreateUserPoolInput{
+			PoolName:               aws.String(localPoolName),
+			AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+			Schema: []types.SchemaAttributeType{{
+				Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString,
+				Required: aws.Bool(true), Mutable: aws.Bool(true),
+			}},
+		})
+		if err != nil {
+			return nil, err
+		}
+		setup.poolID = aws.ToString(out.UserPool.Id)
+	}
+
+	clients, err := client.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: aws.String(setup.poolID), MaxResults: aws.Int32(60)})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range clients.UserPoolClients {
+		switch aws.ToString(c.ClientName) {
+		case localPublicClient:
+			setup.publicClientID = aws.ToString(c.ClientId)
+		case localSecretClient:
+			setup.secretClientID = aws.ToString(c.ClientId)
+		}
+	}
+	allFlows := []types.ExplicitAuthFlowsType{
+		types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
+		types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth,
+		types.ExplicitAuthFlowsTypeAllowUserSrpAuth,
+		types.ExplicitAuthFlowsTypeAllowCustomAuth,
+		types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth,
+	}
+	create := func(name string, secret bool) (*types.UserPoolClientType, error) {
+		out, err := client.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+			UserPoolId: aws.String(setup.poolID), ClientName: aws.String(name),
+			GenerateSecret: secret, ExplicitAuthFlows: allFlows,
+		})
+		if err != nil {
+			return nil, err
+		}
+		return out.UserPoolClient, nil
+	}
+	if setup.publicClientID == "" {
+		c, err := create(localPublicClient, false)
+		if err != nil {
+			return nil, err
+		}
+		setup.publicClientID = aws.ToString(c.ClientId)
+	}
+	var secret string
+	if setup.secretClientID == "" {
+		c, err := create(localSecretClient, true)
+		if err != nil {
+			return nil, err
+		}
+		setup.secretClientID, secret = aws.ToString(c.ClientId), aws.ToString(c.ClientSecret)
+	} else {
+		out, err := client.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{
+			UserPoolId: aws.String(setup.poolID), ClientId: aws.String(setup.secretClientID),
+		})
+		if err != nil {
+			return nil, err
+		}
+		secret = aws.ToString(out.UserPoolClient.ClientSecret)
+	}
+	if err := writeSecretFile(setup.secretFile, secret); err != nil {
+		return nil, err
+	}
+	return setup, nil
+}
+
+// writeSecretFile writes secret to path with mode 0600, replacing any
+// earlier file (whose mode might be wider).
+func writeSecretFile(path, secret string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".client-secret-*")
+	if err != nil {
+		return fmt.Errorf("writing client secret file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(secret + "\n"); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing client secret file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing client secret file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing client secret file: %w", err)
+	}
+	return nil
+}
+
+// printExports tells the user how to point the SDKs and this tool at the
+// server: shell export lines, and where to read codes. The secret itself is
+// never printed, only the file that holds it.
+func printExports(w io.Writer, endpoint, region string, s *localSetup) {
+	lines := []string{
+		"# Local Cognito is running. Point the AWS SDKs and `cognito` at it:",
+		"export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=" + endpoint,
+		"export AWS_REGION=" + region,
+		"export COGNITO_USER_POOL_ID=" + s.poolID,
+		"export COGNITO_CLIENT_ID=" + s.publicClientID,
+		"# The app client with a secret is " + s.secretClientID + "; its secret is in " + s.secretFile + " (mode 0600):",
+		"#   export COGNITO_CLIENT_ID=" + s.secretClientID + " COGNITO_CLIENT_SECRET=\"$(cat " + shellQuote(s.secretFile) + ")\"",
+		"# Admin calls need any AWS credentials, e.g. AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local.",
+		"# Confirmation codes and other messages: curl " + endpoint + "/_local/messages",
+	}
+	fmt.Fprintln(w, strings.Join(lines, "\n"))
+}
+
+// shellQuote quotes a path for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if !strings.ContainsAny(s, " '\"$`\\!*?&;|<>(){}[]#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

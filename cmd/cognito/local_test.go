@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitokit/cognito/internal/secrethash"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from the command's goroutine
+// while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// localRun is a `cognito local` running in-process.
+type localRun struct {
+	exports        map[string]string
+	stdout, stderr *syncBuffer
+	stop           func() error
+}
+
+// startLocal runs `cognito local args...` until the test stops it, and
+// waits for its export lines.
+func startLocal(t *testing.T, args ...string) *localRun {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	run := &localRun{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	cmd := newRootCommand(run.stdout, run.stderr)
+	cmd.SetArgs(append([]string{"local", "--addr", "127.0.0.1:0"}, args...))
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	var once sync.Once
+	var runErr error
+	run.stop = func() error {
+		once.Do(func() { cancel(); runErr = <-done })
+		return runErr
+	}
+	t.Cleanup(func() { run.stop() })
+
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(run.stdout.String(), "_local/messages") {
+		select {
+		case err := <-done:
+			t.Fatalf("cognito local exited early: %v\nstderr:\n%s", err, run.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("cognito local printed no exports; stderr:\n%s", run.stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	run.exports = map[string]string{}
+	for _, line := range strings.Split(run.stdout.String(), "\n") {
+		if kv, ok := strings.CutPrefix(line, "export "); ok {
+			k, v, _ := strings.Cut(kv, "=")
+			run.exports[k] = v
+		}
+	}
+	return run
+}
+
+func (r *localRun) client() *cip.Client {
+	return cip.NewFromConfig(aws.Config{
+		Region:       r.exports["AWS_REGION"],
+		BaseEndpoint: aws.String(r.exports["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"]),
+		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+	})
+}
+
+// lastCode reads the newest code sent to username from the outbox, over HTTP
+// as a script would.
+func (r *localRun) lastCode(t *testing.T, username string) string {
+	t.Helper()
+	resp, err := http.Get(r.exports["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] + "/_local/messages?username=" + username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Messages []struct{ Code string } `json:"messages"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Messages) == 0 {
+		t.Fatalf("outbox for %s: %v, %d messages", username, err, len(out.Messages))
+	}
+	return out.Messages[len(out.Messages)-1].Code
+}
+
+func TestLocalServesDefaultPool(t *testing.T) {
+	dir := t.TempDir()
+	run := startLocal(t, "--memory", "--data", dir)
+	for _, k := range []string{"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_REGION", "COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID"} {
+		if run.exports[k] == "" {
+			t.Fatalf("no export line for %s in:\n%s", k, run.stdout)
+		}
+	}
+	if !strings.HasPrefix(run.exports["COGNITO_USER_POOL_ID"], "eu-west-1_") {
+		t.Errorf("pool ID %q does not look like an AWS pool ID", run.exports["COGNITO_USER_POOL_ID"])
+	}
+
+	// The secret lives only in a 0600 file, never in the output.
+	secretFile := filepath.Join(dir, "client-secret")
+	info, err := os.Stat(secretFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("secret file mode = %v, want 0600", info.Mode().Perm())
+	}
+	raw, _ := os.ReadFile(secretFile)
+	secret := strings.TrimSpace(string(raw))
+	if len(secret) < 40 {
+		t.Fatalf("secret file holds %d characters", len(secret))
+	}
+
+	// A user signs up with the email as the username, confirms with the
+	// code from the outbox and signs in with the public client.
+	ctx := context.Background()
+	client := run.client()
+	email := "ana@example.com"
+	_, err = client.SignUp(ctx, &cip.SignUpInput{
+		ClientId: aws.String(run.exports["COGNITO_CLIENT_ID"]), Username: aws.String(email), Password: aws.String("Sup3r-secret"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(email)}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{
+		ClientId: aws.String(run.exports["COGNITO_CLIENT_ID"]), Username: aws.String(email), ConfirmationCode: aws.String(run.lastCode(t, email)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := client.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		ClientId: aws.String(run.exports["COGNITO_CLIENT_ID"]), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": email, "PASSWORD": "Sup3r-secret"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, err := client.GetUser(ctx, &cip.GetUserInput{AccessToken: auth.AuthenticationResult.AccessToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(me.Username) != email {
+		t.Errorf("GetUser username = %q, want the email %q", aws.ToString(me.Username), email)
+	}
+
+	// The client with a secret takes the secret from the file.
+	secretClientID := strings.Fields(strings.SplitAfter(run.stdout.String(), "The app client with a secret is ")[1])[0]
+	secretClientID = strings.TrimSuffix(secretClientID, ";")
+	_, err = client.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		ClientId: aws.String(secretClientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": email, "PASSWORD": "Sup3r-secret", "SECRET_HASH": secrethash.Compute(secret, email, secretClientID)},
+	})
+	if err != nil {
+		t.Fatalf("sign-in with the secret client: %v", err)
+	}
+
+	if err := run.stop(); err != nil {
+		t.Fatalf("cognito local did not shut down cleanly: %v", err)
+	}
+	for name, out := range map[string]string{"stdout": run.stdout.String(), "stderr": run.stderr.String()} {
+		for _, secretValue := range []string{secret, "Sup3r-secret", aws.ToString(auth.AuthenticationResult.AccessToken), aws.ToString(auth.AuthenticationResult.RefreshToken)} {
+			if strings.Contains(out, secretValue) {
+				t.Errorf("%s contains a secret", name)
+			}
+		}
+	}
+}
+
+func TestLocalKeepsStateAcrossRestarts(t *testing.T) {
+	dir := t.TempDir()
+	first := startLocal(t, "--data", dir)
+	ctx := context.Background()
+	_, err := first.client().SignUp(ctx, &cip.SignUpInput{
+		ClientId: aws.String(first.exports["COGNITO_CLIENT_ID"]), Username: aws.String("bo@example.com"), Password: aws.String("Sup3r-secret"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("bo@example.com")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cognito.db")); err != nil {
+		t.Fatalf("no database in the data directory: %v", err)
+	}
+
+	second := startLocal(t, "--data", dir)
+	for _, k := range []string{"COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID"} {
+		if first.exports[k] != second.exports[k] {
+			t.Errorf("%s changed across restarts: %q → %q", k, first.exports[k], second.exports[k])
+		}
+	}
+	u, err := second.client().AdminGetUser(ctx, &cip.AdminGetUserInput{
+		UserPoolId: aws.String(second.exports["COGNITO_USER_POOL_ID"]), Username: aws.String("bo@example.com"),
+	})
+	if err != nil {
+		t.Fatalf("user lost across restarts: %v", err)
+	}
+	if u.UserStatus != types.UserStatusTypeUnconfirmed {
+		t.Errorf("status = %s, want UNCONFIRMED", u.UserStatus)
+	}
+}
+
+func TestLocalRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"local", "--log-level", "loud", "--memory"},
+		{"local", "--addr", "127.0.0.1:99999", "--memory"},
+	} {
+		cmd := newRootCommand(&bytes.Buffer{}, &bytes.Buffer{})
+		cmd.SetArgs(append(args, "--data", t.TempDir()))
+		if err := cmd.ExecuteContext(context.Background()); err == nil {
+			t.Errorf("%v: no error", args)
+		} else if errors.Is(err, context.Canceled) {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+}
