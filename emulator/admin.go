@@ -264,6 +264,24 @@ func (s *Server) adminSetUserPassword(c *call) (any, error) {
 	})
 }
 
+// adminResetUserPassword makes the user reset their password: sign-in
+// answers PasswordResetRequiredException until ConfirmForgotPassword, with
+// the code sent here.
+func (s *Server) adminResetUserPassword(c *call) (any, error) {
+	var in adminInput
+	return nil, s.withAdminUser(c, &in, true, func(tx store.Tx, p *pool, u *user) error {
+		attr := deliveryAttribute(p, u, true)
+		if attr == "" {
+			return invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
+		}
+		if _, err := s.deliverCode(tx, p, u, purposeForgotPassword, attr, forgotCodeValidity); err != nil {
+			return err
+		}
+		u.Status, u.Modified = statusResetRequired, s.now()
+		return saveUser(tx, p, u)
+	})
+}
+
 func (s *Server) adminUpdateUserAttributes(c *call) (any, error) {
 	var in adminInput
 	return nil, s.withAdminUser(c, &in, true, func(tx store.Tx, p *pool, u *user) error {

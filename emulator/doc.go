@@ -17,8 +17,9 @@
 // ForgotPassword, ConfirmForgotPassword, GetUser, UpdateUserAttributes,
 // VerifyUserAttribute, DeleteUser, ChangePassword, GlobalSignOut,
 // RevokeToken; AdminCreateUser, AdminConfirmSignUp, AdminGetUser,
-// AdminDeleteUser, AdminSetUserPassword, AdminUpdateUserAttributes,
-// AdminDisableUser, AdminEnableUser, AdminUserGlobalSignOut, ListUsers.
+// AdminDeleteUser, AdminSetUserPassword, AdminResetUserPassword,
+// AdminUpdateUserAttributes, AdminDisableUser, AdminEnableUser,
+// AdminUserGlobalSignOut, ListUsers.
 //
 // Besides the API the server answers:
 //

@@ -85,6 +85,7 @@ var actions = map[string]action{
 	"AdminGetUser":              {true, (*Server).adminGetUser},
 	"AdminDeleteUser":           {true, (*Server).adminDeleteUser},
 	"AdminSetUserPassword":      {true, (*Server).adminSetUserPassword},
+	"AdminResetUserPassword":    {true, (*Server).adminResetUserPassword},
 	"AdminUpdateUserAttributes": {true, (*Server).adminUpdateUserAttributes},
 	"AdminDisableUser":          {true, (*Server).adminDisableUser},
 	"AdminEnableUser":           {true, (*Server).adminEnableUser},

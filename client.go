@@ -1,0 +1,127 @@
+package cognito
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
+	"github.com/cognitokit/cognito/internal/secrethash"
+)
+
+// Client is the reusable way to call Cognito: built once, it keeps one SDK
+// client (and its connections) for every call. It is safe for concurrent
+// use.
+type Client struct {
+	cfg       Config
+	lang      string
+	sdk       *cip.Client
+	awsConfig aws.Config
+	transport *http.Transport // owned, closed by Close; nil when the caller gave the HTTP client
+}
+
+// Option configures a Client.
+type Option func(*options)
+
+type options struct{ lang string }
+
+// WithLanguage sets the language of error messages: "en" (default) or
+// "es". Without it, COGNITO_LANG decides.
+func WithLanguage(lang string) Option { return func(o *options) { o.lang = lang } }
+
+// New returns a Client for cfg. It reads the SDK's configuration (the
+// environment and shared config files) but makes no network call.
+func New(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
+	o := options{lang: os.Getenv("COGNITO_LANG")}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	lang := normalizeLanguage(o.lang)
+	if cfg.ClientID == "" {
+		return nil, &Error{Op: "New", Kind: ErrInvalidParameter, Err: errors.New("cognito: Config.ClientID is empty"), lang: lang}
+	}
+	awsCfg, transport, err := loadAWSConfig(ctx, cfg)
+	if err != nil {
+		return nil, newError("New", lang, err)
+	}
+	return &Client{
+		cfg:       cfg,
+		lang:      lang,
+		sdk:       newSDKClient(awsCfg, cfg.Endpoint),
+		awsConfig: awsCfg,
+		transport: transport,
+	}, nil
+}
+
+// NewFromEnv returns a Client configured by ConfigFromEnv.
+func NewFromEnv(ctx context.Context, opts ...Option) (*Client, error) {
+	return New(ctx, ConfigFromEnv(), opts...)
+}
+
+// Close releases the Client's idle connections. The Client must not be
+// used afterwards.
+func (c *Client) Close() error {
+	if c.transport != nil {
+		c.transport.CloseIdleConnections()
+	}
+	return nil
+}
+
+// SDK returns the underlying AWS SDK client, for operations this package
+// does not wrap.
+func (c *Client) SDK() *cip.Client { return c.sdk }
+
+// loadAWSConfig builds the SDK configuration: the caller's, or the default
+// chain, with the resolved region. When it creates the HTTP client it
+// returns its transport so Close can release it.
+func loadAWSConfig(ctx context.Context, cfg Config) (aws.Config, *http.Transport, error) {
+	var awsCfg aws.Config
+	if cfg.AWSConfig != nil {
+		awsCfg = cfg.AWSConfig.Copy()
+	} else {
+		var err error
+		if awsCfg, err = config.LoadDefaultConfig(ctx); err != nil {
+			return aws.Config{}, nil, err
+		}
+	}
+	awsCfg.Region = cfg.region()
+	var transport *http.Transport
+	if awsCfg.HTTPClient == nil {
+		transport = http.DefaultTransport.(*http.Transport).Clone()
+		awsCfg.HTTPClient = &http.Client{Transport: transport}
+	}
+	return awsCfg, transport, nil
+}
+
+func newSDKClient(awsCfg aws.Config, endpoint string) *cip.Client {
+	return cip.NewFromConfig(awsCfg, func(o *cip.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+}
+
+func normalizeLanguage(lang string) string {
+	if len(lang) >= 2 && (lang[:2] == "es" || lang[:2] == "ES") {
+		return "es"
+	}
+	return "en"
+}
+
+// secretHash returns the SECRET_HASH for username, or nil when the client
+// has no secret.
+func (c *Client) secretHash(username string) *string {
+	if c.cfg.ClientSecret == "" {
+		return nil
+	}
+	return aws.String(secrethash.Compute(c.cfg.ClientSecret, username, c.cfg.ClientID))
+}
+
+// fail wraps an SDK failure of op.
+func (c *Client) fail(op string, err error) error {
+	return newError(op, c.lang, err)
+}

@@ -1,0 +1,313 @@
+package cognito_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitokit/cognito"
+	"github.com/cognitokit/cognito/cognitotest"
+)
+
+const password = "Sup3r-secret!"
+
+// fakeClock is a clock the test moves by hand.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *fakeClock { return &fakeClock{now: time.Now()} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// configFor returns the library's Config for a test server.
+func configFor(srv *cognitotest.Server) cognito.Config {
+	awsCfg := srv.AWSConfig()
+	return cognito.Config{
+		UserPoolID:   srv.UserPoolID,
+		ClientID:     srv.ClientID,
+		ClientSecret: srv.ClientSecret,
+		Endpoint:     srv.Endpoint,
+		AWSConfig:    &awsCfg,
+	}
+}
+
+func newClient(t *testing.T, srv *cognitotest.Server, opts ...cognito.Option) *cognito.Client {
+	t.Helper()
+	c, err := cognito.New(context.Background(), configFor(srv), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// registered signs email up and confirms it with the code from the outbox.
+func registered(t *testing.T, srv *cognitotest.Server, c *cognito.Client, email string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := c.Register(ctx, email, password, nil); err != nil {
+		t.Fatalf("Register: %v", err)
+	}
+	if err := c.Confirm(ctx, email, srv.LastCode(email)); err != nil {
+		t.Fatalf("Confirm: %v", err)
+	}
+}
+
+// poolKinds are the server setups every method is tested on.
+var poolKinds = []struct {
+	name string
+	opts []cognitotest.Option
+}{
+	{"public client", nil},
+	{"client with secret", []cognitotest.Option{cognitotest.WithClientSecret()}},
+	{"email as username", []cognitotest.Option{cognitotest.WithEmailAsUsername()}},
+	{"email as username with secret", []cognitotest.Option{cognitotest.WithEmailAsUsername(), cognitotest.WithClientSecret()}},
+}
+
+// TestUserLifecycle drives every Client method through a user's life, on
+// every kind of pool and client.
+func TestUserLifecycle(t *testing.T) {
+	for _, pk := range poolKinds {
+		t.Run(pk.name, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, pk.opts...)
+			c := newClient(t, srv)
+			ctx := context.Background()
+			email := "ana@example.com"
+
+			res, err := c.Register(ctx, email, password, map[string]string{"name": "Ana"})
+			if err != nil {
+				t.Fatalf("Register: %v", err)
+			}
+			if !res.ConfirmationRequired || res.UserSub == "" || res.CodeDeliveryDestination != "a***@e***.com" {
+				t.Fatalf("Register = %+v", res)
+			}
+			d, err := c.ResendCode(ctx, email)
+			if err != nil {
+				t.Fatalf("ResendCode: %v", err)
+			}
+			if d.Medium != "EMAIL" || d.Attribute != "email" || d.Destination != "a***@e***.com" {
+				t.Fatalf("ResendCode = %+v", d)
+			}
+			if err := c.Confirm(ctx, email, srv.LastCode(email)); err != nil {
+				t.Fatalf("Confirm: %v", err)
+			}
+
+			tokens, err := c.Authenticate(ctx, email, password)
+			if err != nil {
+				t.Fatalf("Authenticate: %v", err)
+			}
+			if tokens.AccessToken == "" || tokens.IDToken == "" || tokens.RefreshToken == "" ||
+				tokens.ExpiresIn != 3600 || tokens.TokenType != "Bearer" ||
+				time.Until(tokens.Expiry) < 59*time.Minute || time.Until(tokens.Expiry) > time.Hour {
+				t.Fatalf("Authenticate = %+v", tokens)
+			}
+
+			u, err := c.GetUser(ctx, tokens.AccessToken)
+			if err != nil {
+				t.Fatalf("GetUser: %v", err)
+			}
+			if u.Attributes["email"] != email || u.Attributes["name"] != "Ana" || u.Attributes["sub"] != res.UserSub || u.Attributes["email_verified"] != "true" {
+				t.Fatalf("GetUser attributes = %v", u.Attributes)
+			}
+			wantUsername := email
+			if strings.Contains(pk.name, "email as username") {
+				wantUsername = res.UserSub
+			}
+			if u.Username != wantUsername {
+				t.Fatalf("GetUser username = %q, want %q", u.Username, wantUsername)
+			}
+			if got := cognito.UsernameFromTokens(tokens); got != wantUsername {
+				t.Fatalf("UsernameFromTokens = %q, want %q", got, wantUsername)
+			}
+
+			pending, err := c.UpdateUserAttributes(ctx, tokens.AccessToken, map[string]string{"name": "Ana María"})
+			if err != nil || len(pending) != 0 {
+				t.Fatalf("UpdateUserAttributes(name) = %v, %v", pending, err)
+			}
+			pending, err = c.UpdateUserAttributes(ctx, tokens.AccessToken, map[string]string{"email": "ana.maria@example.org"})
+			if err != nil {
+				t.Fatalf("UpdateUserAttributes(email): %v", err)
+			}
+			if len(pending) != 1 || pending[0].Attribute != "email" || pending[0].Destination != "a***@e***.org" {
+				t.Fatalf("UpdateUserAttributes(email) pending = %+v", pending)
+			}
+
+			refreshed, err := c.RefreshTokens(ctx, tokens)
+			if err != nil {
+				t.Fatalf("RefreshTokens: %v", err)
+			}
+			if refreshed.AccessToken == tokens.AccessToken || refreshed.RefreshToken != tokens.RefreshToken {
+				t.Fatal("RefreshTokens did not return a new access token with the same refresh token")
+			}
+			if _, err := c.Refresh(ctx, tokens.RefreshToken, wantUsername); err != nil {
+				t.Fatalf("Refresh with the username: %v", err)
+			}
+
+			// Users sign in with their username on a plain pool, and with
+			// their current email where the email is the username.
+			login := email
+			if strings.Contains(pk.name, "email as username") {
+				login = "ana.maria@example.org"
+			}
+			if err := c.ChangePassword(ctx, refreshed.AccessToken, password, "N3w-secret!"); err != nil {
+				t.Fatalf("ChangePassword: %v", err)
+			}
+			if _, err := c.Authenticate(ctx, login, password); !errors.Is(err, cognito.ErrInvalidCredentials) {
+				t.Fatalf("old password after ChangePassword: %v", err)
+			}
+
+			// Cognito sends reset codes only to a verified address: verify
+			// the new email (as an administrator would) first.
+			_, err = srv.Client().AdminUpdateUserAttributes(ctx, adminVerifyEmail(srv, wantUsername))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fd, err := c.ForgotPassword(ctx, login)
+			if err != nil {
+				t.Fatalf("ForgotPassword: %v", err)
+			}
+			if fd.Destination != "a***@e***.org" {
+				t.Fatalf("ForgotPassword delivery = %+v", fd)
+			}
+			if err := c.ConfirmForgotPassword(ctx, login, srv.LastCode("ana.maria@example.org"), "Th1rd-secret!"); err != nil {
+				t.Fatalf("ConfirmForgotPassword: %v", err)
+			}
+			again, err := c.Authenticate(ctx, login, "Th1rd-secret!")
+			if err != nil {
+				t.Fatalf("Authenticate with the new password: %v", err)
+			}
+
+			if err := c.SignOut(ctx, again.AccessToken); err != nil {
+				t.Fatalf("SignOut: %v", err)
+			}
+			if _, err := c.GetUser(ctx, again.AccessToken); !errors.Is(err, cognito.ErrNotAuthorized) {
+				t.Fatalf("GetUser after SignOut: %v", err)
+			}
+			if _, err := c.RefreshTokens(ctx, again); !errors.Is(err, cognito.ErrNotAuthorized) {
+				t.Fatalf("RefreshTokens after SignOut: %v", err)
+			}
+
+			last, err := c.Authenticate(ctx, login, "Th1rd-secret!")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.DeleteUser(ctx, last.AccessToken); err != nil {
+				t.Fatalf("DeleteUser: %v", err)
+			}
+			if _, err := c.Authenticate(ctx, login, "Th1rd-secret!"); !errors.Is(err, cognito.ErrUserNotFound) {
+				t.Fatalf("Authenticate after DeleteUser: %v", err)
+			}
+
+			info, err := c.TestConnection(ctx)
+			if err != nil {
+				t.Fatalf("TestConnection: %v", err)
+			}
+			if info.UserPoolID != srv.UserPoolID || info.UserPoolName != "cognitotest" || info.EstimatedUsers != 0 || info.Region != cognitotest.Region {
+				t.Fatalf("TestConnection = %+v", info)
+			}
+		})
+	}
+}
+
+func adminVerifyEmail(srv *cognitotest.Server, username string) *cip.AdminUpdateUserAttributesInput {
+	return &cip.AdminUpdateUserAttributesInput{
+		UserPoolId: aws.String(srv.UserPoolID),
+		Username:   aws.String(username),
+		UserAttributes: []types.AttributeType{
+			{Name: aws.String("email_verified"), Value: aws.String("true")},
+		},
+	}
+}
+
+func TestRefreshNeedsUsernameWithSecret(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.WithClientSecret(), cognitotest.WithEmailAsUsername())
+	c := newClient(t, srv)
+	ctx := context.Background()
+	registered(t, srv, c, "bo@example.com")
+	tokens, err := c.Authenticate(ctx, "bo@example.com", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Refresh(ctx, tokens.RefreshToken, ""); !errors.Is(err, cognito.ErrSecretHashRequired) {
+		t.Fatalf("Refresh without a username on a secret client: %v", err)
+	}
+	// The email is not the internal username on this pool: Cognito
+	// rejects the SECRET_HASH computed over it.
+	if _, err := c.Refresh(ctx, tokens.RefreshToken, "bo@example.com"); !errors.Is(err, cognito.ErrSecretHashRequired) {
+		t.Fatalf("Refresh with the email as username: %v", err)
+	}
+	// Only the ID token is enough to find the username.
+	if _, err := c.RefreshTokens(ctx, &cognito.Tokens{RefreshToken: tokens.RefreshToken, IDToken: tokens.IDToken}); err != nil {
+		t.Fatalf("RefreshTokens from the ID token: %v", err)
+	}
+	if _, err := c.RefreshTokens(ctx, &cognito.Tokens{}); !errors.Is(err, cognito.ErrInvalidParameter) {
+		t.Fatalf("RefreshTokens without a refresh token: %v", err)
+	}
+}
+
+func TestClientIsSafeForConcurrentUse(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.WithClientSecret())
+	c := newClient(t, srv)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := range 16 {
+		wg.Go(func() {
+			email := "user" + string(rune('a'+i)) + "@example.com"
+			if _, err := c.Register(ctx, email, password, nil); err != nil {
+				errs <- err
+				return
+			}
+			if err := c.Confirm(ctx, email, srv.LastCode(email)); err != nil {
+				errs <- err
+				return
+			}
+			if _, err := c.Authenticate(ctx, email, password); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestNewNeedsClientID(t *testing.T) {
+	_, err := cognito.New(context.Background(), cognito.Config{UserPoolID: "eu-west-1_x"})
+	if !errors.Is(err, cognito.ErrInvalidParameter) {
+		t.Fatalf("New without ClientID: %v", err)
+	}
+}
+
+func TestConfigDoesNotPrintTheSecret(t *testing.T) {
+	cfg := cognito.Config{ClientID: "abc", ClientSecret: "very-secret-value"}
+	for _, s := range []string{cfg.String(), cfg.GoString()} {
+		if strings.Contains(s, "very-secret-value") {
+			t.Fatalf("Config prints its secret: %s", s)
+		}
+		if !strings.Contains(s, "abc") {
+			t.Fatalf("Config hides the client ID: %s", s)
+		}
+	}
+}

@@ -1,0 +1,37 @@
+// Package cognito is a client for AWS Cognito User Pools: one call per
+// operation — register, confirm, sign in, refresh, forgot/confirm password,
+// get/update/delete the user, sign out, test the connection — with
+// SECRET_HASH computed for you and errors a program can branch on and a
+// person can read.
+//
+// A Client is built once and reused (it is safe for concurrent use):
+//
+//	client, err := cognito.New(ctx, cognito.Config{
+//		UserPoolID: "eu-west-1_AbC123xyz",
+//		ClientID:   "1example23456789",
+//	})
+//	...
+//	tokens, err := client.Authenticate(ctx, "ana@example.com", password)
+//	switch {
+//	case errors.Is(err, cognito.ErrInvalidCredentials):
+//		// wrong email or password
+//	case errors.Is(err, cognito.ErrUserNotConfirmed):
+//		// ask for the code
+//	}
+//
+// NewFromEnv reads the configuration from COGNITO_USER_POOL_ID,
+// COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET and AWS_REGION; the SDK's own
+// AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER points it at a local Cognito.
+// For a few one-off calls, the package-level functions (RegisterUser,
+// AuthenticateUser, GetUser, ...) take a Config and share cached SDK
+// clients.
+//
+// Every error is an *Error: errors.Is matches its Kind (ErrUserExists,
+// ErrCodeMismatch, ...), errors.As still reaches the SDK's typed exceptions,
+// and its Message is in English or, with WithLanguage("es") or
+// COGNITO_LANG=es, in Spanish. No error carries a password, token, code or
+// client secret.
+//
+// The calls are Cognito's public (unauthenticated) operations and need no
+// AWS credentials, except TestConnection, which describes the pool.
+package cognito

@@ -1,0 +1,333 @@
+package cognito_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/cognitokit/cognito"
+	"github.com/cognitokit/cognito/cognitotest"
+)
+
+// TestErrorKinds provokes each kind of failure from a real server response
+// and checks the kind, Cognito's code, and that the SDK's error is still
+// reachable.
+func TestErrorKinds(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name     string
+		opts     []cognitotest.Option
+		provoke  func(t *testing.T, srv *cognitotest.Server, c *cognito.Client, clock *fakeClock) error
+		kind     error
+		code     string
+		sdkError any // a pointer to the SDK's typed exception, for errors.As
+	}{
+		{
+			name: "wrong password",
+			provoke: func(t *testing.T, srv *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				registered(t, srv, c, "a@example.com")
+				_, err := c.Authenticate(ctx, "a@example.com", "Wr0ng-password!")
+				return err
+			},
+			kind: cognito.ErrInvalidCredentials, code: "NotAuthorizedException", sdkError: new(*types.NotAuthorizedException),
+		},
+		{
+			name: "not confirmed",
+			provoke: func(t *testing.T, _ *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				if _, err := c.Register(ctx, "a@example.com", password, nil); err != nil {
+					t.Fatal(err)
+				}
+				_, err := c.Authenticate(ctx, "a@example.com", password)
+				return err
+			},
+			kind: cognito.ErrUserNotConfirmed, code: "UserNotConfirmedException", sdkError: new(*types.UserNotConfirmedException),
+		},
+		{
+			name: "user exists",
+			provoke: func(t *testing.T, _ *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				if _, err := c.Register(ctx, "a@example.com", password, nil); err != nil {
+					t.Fatal(err)
+				}
+				_, err := c.Register(ctx, "a@example.com", password, nil)
+				return err
+			},
+			kind: cognito.ErrUserExists, code: "UsernameExistsException", sdkError: new(*types.UsernameExistsException),
+		},
+		{
+			name: "user not found",
+			provoke: func(_ *testing.T, _ *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				_, err := c.Authenticate(ctx, "nobody@example.com", password)
+				return err
+			},
+			kind: cognito.ErrUserNotFound, code: "UserNotFoundException", sdkError: new(*types.UserNotFoundException),
+		},
+		{
+			name: "weak password",
+			provoke: func(_ *testing.T, _ *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				_, err := c.Register(ctx, "a@example.com", "weakpassword", nil)
+				return err
+			},
+			kind: cognito.ErrInvalidPassword, code: "InvalidPasswordException", sdkError: new(*types.InvalidPasswordException),
+		},
+		{
+			name: "wrong code",
+			provoke: func(t *testing.T, _ *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				if _, err := c.Register(ctx, "a@example.com", password, nil); err != nil {
+					t.Fatal(err)
+				}
+				return c.Confirm(ctx, "a@example.com", "000000x")
+			},
+			kind: cognito.ErrCodeMismatch, code: "CodeMismatchException", sdkError: new(*types.CodeMismatchException),
+		},
+		{
+			name: "expired code",
+			provoke: func(t *testing.T, srv *cognitotest.Server, c *cognito.Client, clock *fakeClock) error {
+				if _, err := c.Register(ctx, "a@example.com", password, nil); err != nil {
+					t.Fatal(err)
+				}
+				code := srv.LastCode("a@example.com")
+				clock.Advance(24*time.Hour + time.Second)
+				return c.Confirm(ctx, "a@example.com", code)
+			},
+			kind: cognito.ErrCodeExpired, code: "ExpiredCodeException", sdkError: new(*types.ExpiredCodeException),
+		},
+		{
+			name: "locked out",
+			provoke: func(t *testing.T, srv *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				registered(t, srv, c, "a@example.com")
+				for range 5 {
+					c.Authenticate(ctx, "a@example.com", "Wr0ng-password!")
+				}
+				_, err := c.Authenticate(ctx, "a@example.com", password)
+				return err
+			},
+			kind: cognito.ErrTooManyRequests, code: "NotAuthorizedException", sdkError: new(*types.NotAuthorizedException),
+		},
+		{
+			name: "too many wrong codes",
+			provoke: func(t *testing.T, srv *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				if _, err := c.Register(ctx, "a@example.com", password, nil); err != nil {
+					t.Fatal(err)
+				}
+				for range 5 {
+					c.Confirm(ctx, "a@example.com", "999999")
+				}
+				return c.Confirm(ctx, "a@example.com", srv.LastCode("a@example.com"))
+			},
+			kind: cognito.ErrTooManyRequests, code: "TooManyFailedAttemptsException", sdkError: new(*types.TooManyFailedAttemptsException),
+		},
+		{
+			name: "expired access token",
+			provoke: func(t *testing.T, srv *cognitotest.Server, c *cognito.Client, clock *fakeClock) error {
+				registered(t, srv, c, "a@example.com")
+				tokens, err := c.Authenticate(ctx, "a@example.com", password)
+				if err != nil {
+					t.Fatal(err)
+				}
+				clock.Advance(time.Hour + time.Second)
+				_, err = c.GetUser(ctx, tokens.AccessToken)
+				return err
+			},
+			kind: cognito.ErrTokenExpired, code: "NotAuthorizedException", sdkError: new(*types.NotAuthorizedException),
+		},
+		{
+			name: "revoked access token",
+			provoke: func(t *testing.T, srv *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				registered(t, srv, c, "a@example.com")
+				tokens, err := c.Authenticate(ctx, "a@example.com", password)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := c.SignOut(ctx, tokens.AccessToken); err != nil {
+					t.Fatal(err)
+				}
+				_, err = c.GetUser(ctx, tokens.AccessToken)
+				return err
+			},
+			kind: cognito.ErrNotAuthorized, code: "NotAuthorizedException", sdkError: new(*types.NotAuthorizedException),
+		},
+		{
+			name: "secret hash missing",
+			opts: []cognitotest.Option{cognitotest.WithClientSecret()},
+			provoke: func(t *testing.T, srv *cognitotest.Server, _ *cognito.Client, _ *fakeClock) error {
+				cfg := configFor(srv)
+				cfg.ClientSecret = ""
+				noSecret, err := cognito.New(ctx, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = noSecret.Register(ctx, "a@example.com", password, nil)
+				return err
+			},
+			kind: cognito.ErrSecretHashRequired, code: "NotAuthorizedException", sdkError: new(*types.NotAuthorizedException),
+		},
+		{
+			name: "secret wrong",
+			opts: []cognitotest.Option{cognitotest.WithClientSecret()},
+			provoke: func(t *testing.T, srv *cognitotest.Server, _ *cognito.Client, _ *fakeClock) error {
+				cfg := configFor(srv)
+				cfg.ClientSecret = "not-the-secret"
+				wrong, err := cognito.New(ctx, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = wrong.Register(ctx, "a@example.com", password, nil)
+				return err
+			},
+			kind: cognito.ErrSecretHashRequired, code: "NotAuthorizedException", sdkError: new(*types.NotAuthorizedException),
+		},
+		{
+			name: "password reset required",
+			provoke: func(t *testing.T, srv *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				registered(t, srv, c, "a@example.com")
+				_, err := srv.Client().AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{
+					UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("a@example.com"),
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = c.Authenticate(ctx, "a@example.com", password)
+				return err
+			},
+			kind: cognito.ErrPasswordResetRequired, code: "PasswordResetRequiredException", sdkError: new(*types.PasswordResetRequiredException),
+		},
+		{
+			name: "unknown client",
+			provoke: func(t *testing.T, srv *cognitotest.Server, _ *cognito.Client, _ *fakeClock) error {
+				cfg := configFor(srv)
+				cfg.ClientID = "doesnotexist0000000000000a"
+				other, err := cognito.New(ctx, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = other.Authenticate(ctx, "a@example.com", password)
+				return err
+			},
+			kind: cognito.ErrPoolNotFound, code: "ResourceNotFoundException", sdkError: new(*types.ResourceNotFoundException),
+		},
+		{
+			name: "invalid email",
+			provoke: func(_ *testing.T, _ *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				_, err := c.Register(ctx, "not-an-email", password, nil)
+				return err
+			},
+			kind: cognito.ErrInvalidParameter, code: "InvalidParameterException", sdkError: new(*types.InvalidParameterException),
+		},
+		{
+			name: "challenge",
+			provoke: func(t *testing.T, srv *cognitotest.Server, c *cognito.Client, _ *fakeClock) error {
+				_, err := srv.Client().AdminCreateUser(ctx, &cip.AdminCreateUserInput{
+					UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("a@example.com"),
+					TemporaryPassword: aws.String("Temp-0rary!"), MessageAction: types.MessageActionTypeSuppress,
+					UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("a@example.com")}},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = c.Authenticate(ctx, "a@example.com", "Temp-0rary!")
+				var e *cognito.Error
+				if !errors.As(err, &e) || e.Challenge == nil || e.Challenge.Name != "NEW_PASSWORD_REQUIRED" || e.Challenge.Session == "" {
+					t.Fatalf("challenge not exposed: %#v", err)
+				}
+				if strings.Contains(err.Error(), e.Challenge.Session) {
+					t.Fatal("the error message contains the challenge session")
+				}
+				return err
+			},
+			kind: cognito.ErrChallengeRequired,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newClock()
+			srv := cognitotest.NewServer(t, append([]cognitotest.Option{cognitotest.WithClock(clock.Now)}, tt.opts...)...)
+			c := newClient(t, srv)
+			err := tt.provoke(t, srv, c, clock)
+			if !errors.Is(err, tt.kind) {
+				t.Fatalf("error = %v, want kind %v", err, tt.kind)
+			}
+			var e *cognito.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %T is not a *cognito.Error", err)
+			}
+			if e.Code != tt.code {
+				t.Errorf("Code = %q, want %q", e.Code, tt.code)
+			}
+			if tt.sdkError != nil {
+				var api smithy.APIError
+				if !errors.As(err, &api) || api.ErrorCode() != tt.code {
+					t.Errorf("the SDK's APIError is not reachable: %v", err)
+				}
+				if !errors.As(err, tt.sdkError) {
+					t.Errorf("the SDK's typed exception %T is not reachable", tt.sdkError)
+				}
+			}
+			for _, secret := range []string{password, srv.ClientSecret} {
+				if secret != "" && strings.Contains(err.Error(), secret) {
+					t.Errorf("error message contains a secret: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestUnreachableEndpoint(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	awsCfg := aws.Config{Region: "eu-west-1", RetryMaxAttempts: 1}
+	c, err := cognito.New(context.Background(), cognito.Config{ClientID: "x", Endpoint: "http://" + addr, AWSConfig: &awsCfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Authenticate(context.Background(), "a@example.com", password)
+	if !errors.Is(err, cognito.ErrUnavailable) {
+		t.Fatalf("error = %v, want ErrUnavailable", err)
+	}
+}
+
+func TestSpanishMessages(t *testing.T) {
+	srv := cognitotest.NewServer(t)
+	c := newClient(t, srv, cognito.WithLanguage("es"))
+	ctx := context.Background()
+	registered(t, srv, c, "a@example.com")
+	_, err := c.Authenticate(ctx, "a@example.com", "Wr0ng-password!")
+	var e *cognito.Error
+	if !errors.As(err, &e) || e.Message() != "Email o contraseña incorrectos." {
+		t.Fatalf("message = %v", err)
+	}
+	if _, err := c.Register(ctx, "b@example.com", password, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Authenticate(ctx, "b@example.com", password)
+	if !errors.As(err, &e) || !strings.HasPrefix(e.Message(), "El usuario no ha confirmado su email") {
+		t.Fatalf("message = %v", err)
+	}
+}
+
+func TestLanguageFromEnvironment(t *testing.T) {
+	t.Setenv("COGNITO_LANG", "es")
+	srv := cognitotest.NewServer(t)
+	c := newClient(t, srv)
+	_, err := c.Authenticate(context.Background(), "nobody@example.com", password)
+	var e *cognito.Error
+	if !errors.As(err, &e) || !strings.Contains(e.Message(), "No existe") {
+		t.Fatalf("message = %v", err)
+	}
+	english := newClient(t, srv, cognito.WithLanguage("en"))
+	_, err = english.Authenticate(context.Background(), "nobody@example.com", password)
+	if !errors.As(err, &e) || !strings.Contains(e.Message(), "No account") {
+		t.Fatalf("WithLanguage(en) does not override COGNITO_LANG: %v", err)
+	}
+}

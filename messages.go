@@ -1,0 +1,61 @@
+package cognito
+
+// The message catalog: what a person reads for each kind of failure. One
+// place, English by default, Spanish with WithLanguage("es") or
+// COGNITO_LANG=es.
+var catalog = map[string]map[error]string{
+	"en": {
+		ErrInvalidCredentials:    "Incorrect email or password.",
+		ErrUserNotConfirmed:      "The user has not confirmed their email yet; enter the code we sent.",
+		ErrUserExists:            "An account with this email already exists.",
+		ErrUserNotFound:          "No account with this email exists.",
+		ErrInvalidPassword:       "The password does not meet the requirements (length, upper and lower case, digits, symbols).",
+		ErrCodeMismatch:          "The code is not correct; check it and try again.",
+		ErrCodeExpired:           "The code has expired or was already used; request a new one.",
+		ErrTooManyRequests:       "Too many attempts; wait a moment and try again.",
+		ErrTokenExpired:          "The session has expired; sign in again.",
+		ErrNotAuthorized:         "Not authorized for this operation.",
+		ErrSecretHashRequired:    "The app client has a secret: configure it (COGNITO_CLIENT_SECRET or Config.ClientSecret) so SECRET_HASH can be sent.",
+		ErrPasswordResetRequired: "A password reset is required; use forgot password.",
+		ErrPoolNotFound:          "The user pool or app client does not exist; check the IDs and the region.",
+		ErrInvalidParameter:      "Some of the data sent is not valid.",
+		ErrNoCredentials:         "This operation needs AWS credentials and none were found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE).",
+		ErrChallengeRequired:     "Sign-in needs another step before it can finish.",
+		ErrUnavailable:           "Cognito could not be reached; check the endpoint, the region and the network.",
+		ErrUnexpected:            "Something unexpected went wrong.",
+	},
+	"es": {
+		ErrInvalidCredentials:    "Email o contraseña incorrectos.",
+		ErrUserNotConfirmed:      "El usuario no ha confirmado su email; introduce el código que te enviamos.",
+		ErrUserExists:            "Ya existe una cuenta con este email.",
+		ErrUserNotFound:          "No existe ninguna cuenta con este email.",
+		ErrInvalidPassword:       "La contraseña no cumple los requisitos (longitud, mayúsculas y minúsculas, números, símbolos).",
+		ErrCodeMismatch:          "El código no es correcto; revísalo e inténtalo de nuevo.",
+		ErrCodeExpired:           "El código ha expirado o ya se usó; solicita uno nuevo.",
+		ErrTooManyRequests:       "Demasiados intentos; espera un momento y vuelve a intentarlo.",
+		ErrTokenExpired:          "La sesión ha expirado; inicia sesión de nuevo.",
+		ErrNotAuthorized:         "No tienes autorización para esta operación.",
+		ErrSecretHashRequired:    "El cliente de la aplicación tiene un secreto: configúralo (COGNITO_CLIENT_SECRET o Config.ClientSecret) para enviar el SECRET_HASH.",
+		ErrPasswordResetRequired: "Hay que restablecer la contraseña; usa «olvidé mi contraseña».",
+		ErrPoolNotFound:          "El grupo de usuarios o el cliente no existe; revisa los identificadores y la región.",
+		ErrInvalidParameter:      "Algunos de los datos enviados no son válidos.",
+		ErrNoCredentials:         "Esta operación necesita credenciales de AWS y no se encontró ninguna (define AWS_ACCESS_KEY_ID y AWS_SECRET_ACCESS_KEY, o AWS_PROFILE).",
+		ErrChallengeRequired:     "El inicio de sesión necesita otro paso antes de terminar.",
+		ErrUnavailable:           "No se pudo contactar con Cognito; revisa el endpoint, la región y la red.",
+		ErrUnexpected:            "Algo inesperado salió mal.",
+	},
+}
+
+// message returns the text for kind in lang, falling back to English.
+func message(kind error, lang string) string {
+	if m, ok := catalog[lang][kind]; ok {
+		return m
+	}
+	if m, ok := catalog["en"][kind]; ok {
+		return m
+	}
+	return catalog["en"][ErrUnexpected]
+}
+
+// Languages lists the languages messages are available in.
+func Languages() []string { return []string{"en", "es"} }

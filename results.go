@@ -1,0 +1,75 @@
+package cognito
+
+import "time"
+
+// SignUpResult is the outcome of Register.
+type SignUpResult struct {
+	// UserSub is the new user's sub, the stable ID in its tokens.
+	UserSub string `json:"user_sub"`
+	// ConfirmationRequired says the user must confirm (with the code sent
+	// to CodeDeliveryDestination) before signing in.
+	ConfirmationRequired bool `json:"confirmation_required"`
+	// CodeDeliveryDestination is where the code went, masked
+	// ("a***@e***.com"); empty when no code was sent.
+	CodeDeliveryDestination string `json:"code_delivery_destination,omitempty"`
+}
+
+// CodeDelivery says where Cognito sent a code.
+type CodeDelivery struct {
+	// Destination is masked, e.g. "a***@e***.com".
+	Destination string `json:"destination"`
+	// Medium is EMAIL or SMS.
+	Medium string `json:"medium"`
+	// Attribute is the attribute the code verifies, e.g. "email".
+	Attribute string `json:"attribute"`
+}
+
+// Tokens are a signed-in user's tokens.
+type Tokens struct {
+	AccessToken string `json:"access_token"`
+	IDToken     string `json:"id_token"`
+	// RefreshToken gets new access and ID tokens (Refresh). Cognito does
+	// not return a new one on refresh, so Refresh keeps the old one here.
+	RefreshToken string `json:"refresh_token,omitempty"`
+	// ExpiresIn is the access token's lifetime in seconds, as Cognito
+	// said it.
+	ExpiresIn int32 `json:"expires_in"`
+	// TokenType is "Bearer".
+	TokenType string `json:"token_type"`
+	// Expiry is when the access token expires, computed from ExpiresIn
+	// when the tokens were received.
+	Expiry time.Time `json:"expiry"`
+}
+
+// User is a user's profile, as GetUser returns it.
+type User struct {
+	// Username is the user's username: on pools where users sign in with
+	// their email, Cognito's internal username (the sub).
+	Username string `json:"username"`
+	// Attributes are the user's attributes by name ("email",
+	// "email_verified", "custom:plan", ...).
+	Attributes map[string]string `json:"attributes"`
+	// MFAOptions are the legacy SMS MFA settings.
+	MFAOptions []MFAOption `json:"mfa_options,omitempty"`
+	// PreferredMFA is the preferred MFA method, if any.
+	PreferredMFA string `json:"preferred_mfa,omitempty"`
+	// UserMFASettings lists the MFA methods the user has enabled.
+	UserMFASettings []string `json:"user_mfa_settings,omitempty"`
+}
+
+// MFAOption is one legacy MFA setting.
+type MFAOption struct {
+	DeliveryMedium string `json:"delivery_medium"`
+	AttributeName  string `json:"attribute_name"`
+}
+
+// PoolInfo describes a user pool, as TestConnection returns it.
+type PoolInfo struct {
+	UserPoolID     string    `json:"user_pool_id"`
+	UserPoolName   string    `json:"user_pool_name"`
+	Status         string    `json:"status,omitempty"`
+	EstimatedUsers int32     `json:"estimated_users"`
+	MFA            string    `json:"mfa_configuration,omitempty"`
+	CreationDate   time.Time `json:"creation_date"`
+	Region         string    `json:"region"`
+}
