@@ -273,7 +273,7 @@ func (c *Client) TestConnection(ctx context.Context) (*PoolInfo, error) {
 	return &PoolInfo{
 		UserPoolID:     aws.ToString(p.Id),
 		UserPoolName:   aws.ToString(p.Name),
-		Status:         string(p.Status),
+		Deletion:       string(p.DeletionProtection),
 		EstimatedUsers: p.EstimatedNumberOfUsers,
 		MFA:            string(p.MfaConfiguration),
 		CreationDate:   aws.ToTime(p.CreationDate),

@@ -63,13 +63,14 @@ type MFAOption struct {
 	AttributeName  string `json:"attribute_name"`
 }
 
-// PoolInfo describes a user pool, as TestConnection returns it.
+// PoolInfo describes a user pool, as TestConnection returns it. (Cognito
+// no longer reports a pool status: a pool that answers is active.)
 type PoolInfo struct {
 	UserPoolID     string    `json:"user_pool_id"`
 	UserPoolName   string    `json:"user_pool_name"`
-	Status         string    `json:"status,omitempty"`
 	EstimatedUsers int32     `json:"estimated_users"`
 	MFA            string    `json:"mfa_configuration,omitempty"`
+	Deletion       string    `json:"deletion_protection,omitempty"`
 	CreationDate   time.Time `json:"creation_date"`
 	Region         string    `json:"region"`
 }
