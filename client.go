@@ -2,7 +2,6 @@ package cognito
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"os"
 
@@ -41,9 +40,6 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
 		opt(&o)
 	}
 	lang := normalizeLanguage(o.lang)
-	if cfg.ClientID == "" {
-		return nil, &Error{Op: "New", Kind: ErrInvalidParameter, Err: errors.New("cognito: Config.ClientID is empty"), lang: lang}
-	}
 	awsCfg, transport, err := loadAWSConfig(ctx, cfg)
 	if err != nil {
 		return nil, newError("New", lang, err)

@@ -293,10 +293,19 @@ func TestClientIsSafeForConcurrentUse(t *testing.T) {
 	}
 }
 
-func TestNewNeedsClientID(t *testing.T) {
-	_, err := cognito.New(context.Background(), cognito.Config{UserPoolID: "eu-west-1_x"})
-	if !errors.Is(err, cognito.ErrInvalidParameter) {
-		t.Fatalf("New without ClientID: %v", err)
+func TestMissingClientIDIsCognitosError(t *testing.T) {
+	srv := cognitotest.NewServer(t)
+	cfg := configFor(srv)
+	cfg.ClientID = ""
+	c, err := cognito.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Register(context.Background(), "a@example.com", password, nil); !errors.Is(err, cognito.ErrInvalidParameter) {
+		t.Fatalf("Register without a client ID: %v", err)
+	}
+	if _, err := c.TestConnection(context.Background()); err != nil {
+		t.Fatalf("TestConnection needs only the pool ID: %v", err)
 	}
 }
 

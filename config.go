@@ -13,7 +13,8 @@ type Config struct {
 	// UserPoolID is the pool, e.g. "eu-west-1_AbC123xyz". Required for
 	// TestConnection; the other operations need only ClientID.
 	UserPoolID string
-	// ClientID is the app client. Required.
+	// ClientID is the app client. Every operation but TestConnection
+	// needs it.
 	ClientID string
 	// ClientSecret is the app client's secret, if it has one; SECRET_HASH
 	// is then computed for every call that needs it. It never appears in

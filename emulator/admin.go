@@ -90,7 +90,7 @@ func (s *Server) adminCreateUser(c *call) (any, error) {
 			if u.Status != statusForceChangePassword {
 				return newError(excUnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD", u.Username)
 			}
-			if err := s.setTemporaryPassword(u, password); err != nil {
+			if err := s.setTemporaryPassword(p, u, password); err != nil {
 				return err
 			}
 			if err := s.invite(tx, p, u, in.DesiredDeliveryMediums, password); err != nil {
@@ -110,7 +110,7 @@ func (s *Server) adminCreateUser(c *call) (any, error) {
 		return nil, err
 	}
 	u.Status = statusForceChangePassword
-	if err := s.setTemporaryPassword(u, password); err != nil {
+	if err := s.setTemporaryPassword(p, u, password); err != nil {
 		return nil, err
 	}
 	err = s.update(c, func(tx store.Tx) error {
@@ -135,23 +135,25 @@ func (s *Server) adminCreateUser(c *call) (any, error) {
 	return map[string]any{"User": u.wire()}, nil
 }
 
-// setTemporaryPassword gives u a password it must change at first sign-in.
-func (s *Server) setTemporaryPassword(u *user, password string) error {
+// setTemporaryPassword gives u a password it must change at first sign-in,
+// valid for the pool's TemporaryPasswordValidityDays (whether or not an
+// invitation is sent). The caller saves u.
+func (s *Server) setTemporaryPassword(p *pool, u *user, password string) error {
 	salt, verifier, err := newVerifier(u.PoolID, u.Username, password)
 	if err != nil {
 		return err
 	}
 	setPassword(u, salt, verifier)
 	u.TemporaryPasswordExpires = time.Time{}
+	if days := p.Policy.TemporaryPasswordValidityDays; days > 0 {
+		u.TemporaryPasswordExpires = s.now().Add(time.Duration(days) * 24 * time.Hour)
+	}
 	return nil
 }
 
 // invite sends the temporary password to the user, by the mediums asked
 // for (by default the email, or else the phone number).
 func (s *Server) invite(tx store.Tx, p *pool, u *user, mediums []string, password string) error {
-	if days := p.Policy.TemporaryPasswordValidityDays; days > 0 {
-		u.TemporaryPasswordExpires = s.now().Add(time.Duration(days) * 24 * time.Hour)
-	}
 	if len(mediums) == 0 {
 		mediums = []string{"EMAIL"}
 		if u.Attributes["email"] == "" {

@@ -3,9 +3,11 @@ package emulator
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/cognitokit/cognito/emulator/store"
@@ -275,11 +277,44 @@ func loadPool(tx store.Tx, poolID string) (*pool, error) {
 	if poolID == "" {
 		return nil, invalidParameter("1 validation error detected: Value at 'userPoolId' failed to satisfy constraint: Member must not be null")
 	}
-	p, err := getRecord[pool](tx, kindPool, poolID)
+	raw, err := tx.Get(kindPool, poolID)
 	if isNotFound(err) {
 		return nil, poolNotFound(truncate(poolID, 64))
 	}
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	return decodePool(raw)
+}
+
+// decodedPools caches decoded pool records by their encoded form: a pool is
+// read on every call (its schema makes it the costliest record to decode)
+// and rarely changes. Keyed by content, the cache can never serve a stale
+// pool; it is emptied when it grows past a bound.
+var decodedPools = struct {
+	sync.Mutex
+	m map[string]*pool
+}{m: make(map[string]*pool)}
+
+// decodePool decodes a pool record. Callers must not modify the result.
+func decodePool(raw []byte) (*pool, error) {
+	decodedPools.Lock()
+	p, ok := decodedPools.m[string(raw)]
+	decodedPools.Unlock()
+	if ok {
+		return p, nil
+	}
+	p = new(pool)
+	if err := json.Unmarshal(raw, p); err != nil {
+		return nil, fmt.Errorf("decoding pool record: %w", err)
+	}
+	decodedPools.Lock()
+	if len(decodedPools.m) >= 256 {
+		clear(decodedPools.m)
+	}
+	decodedPools.m[string(raw)] = p
+	decodedPools.Unlock()
+	return p, nil
 }
 
 func (s *Server) describeUserPool(c *call) (any, error) {
@@ -442,8 +477,13 @@ func validity(name string, value *int32, unit, defaultUnit string, def, lo, hi t
 	if value == nil {
 		return def, unit, nil
 	}
+	// Bound the value before multiplying: 213505 days would overflow
+	// time.Duration and wrap around into the allowed range.
+	if *value <= 0 || time.Duration(*value) > hi/per {
+		return 0, "", invalidParameter("Invalid %s: must be between %s and %s.", name, lo, hi)
+	}
 	d := time.Duration(*value) * per
-	if *value <= 0 || d < lo || d > hi {
+	if d < lo {
 		return 0, "", invalidParameter("Invalid %s: must be between %s and %s.", name, lo, hi)
 	}
 	return d, unit, nil

@@ -219,7 +219,7 @@ func (s *Server) authorize(tx store.Tx, raw string) (*authorized, error) {
 			return nil, errors.New("issuer has no pool")
 		}
 		var err error
-		if p, err = getRecord[pool](tx, kindPool, c.Issuer[i+1:]); err != nil {
+		if p, err = loadPool(tx, c.Issuer[i+1:]); err != nil {
 			return nil, err
 		}
 		key, err := s.poolKey(tx, p.ID)

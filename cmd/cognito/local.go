@@ -2,21 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/spf13/cobra"
 
 	"github.com/cognitokit/cognito/emulator"
@@ -52,7 +46,7 @@ as the username; email required and verified by code) with two app clients,
 one public and one with a secret, all sign-in flows enabled. It prints the
 environment variables that point the SDKs and this tool at it. Codes that
 Cognito would email are kept in the outbox: GET /_local/messages.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runLocal(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -99,38 +93,26 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 	}
 	defer st.Close()
 
-	ln, err := net.Listen("tcp", opts.addr)
+	ls, err := serveLocal(opts.addr, emulator.New(st, emulator.WithLogger(logger), emulator.WithRegion(opts.region)))
 	if err != nil {
-		return fmt.Errorf("listening: %w", err)
+		return err
 	}
-	endpoint := "http://" + ln.Addr().String()
-	srv := &http.Server{
-		Handler:           emulator.New(st, emulator.WithLogger(logger), emulator.WithRegion(opts.region)),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-	logger.Info("local Cognito listening", "endpoint", endpoint, "store", where)
+	logger.Info("local Cognito listening", "endpoint", ls.endpoint, "store", where)
 
-	setup, err := ensureLocalPool(ctx, endpoint, opts)
+	setup, err := ensureLocalPool(ctx, ls.endpoint, opts)
 	if err != nil {
-		srv.Close()
+		ls.srv.Close()
 		return fmt.Errorf("creating the default pool: %w", err)
 	}
-	printExports(stdout, endpoint, opts.region, setup)
+	printExports(stdout, ls.endpoint, opts.region, setup)
 
 	select {
-	case err := <-serveErr:
+	case err := <-ls.done:
 		return fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutting down: %w", err)
-	}
-	return nil
+	return ls.shutdown(ctx)
 }
 
 // localSetup is the default pool and clients of a local server.
@@ -142,12 +124,8 @@ type localSetup struct {
 // new store, through the server's own API, and writes the secret client's
 // secret to a file only its owner can read.
 func ensureLocalPool(ctx context.Context, endpoint string, opts localOptions) (*localSetup, error) {
-	client := cip.NewFromConfig(aws.Config{
-		Region:       opts.region,
-		BaseEndpoint: aws.String(endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
-	})
-	pools, err := client.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+	admin := localAdmin(endpoint, opts.region)
+	pools, err := admin.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
 	if err != nil {
 		return nil, err
 	}
@@ -159,21 +137,12 @@ func ensureLocalPool(ctx context.Context, endpoint string, opts localOptions) (*
 		}
 	}
 	if setup.poolID == "" {
-		out, err := client.CreateUserPool(ctx, &cip.CreateUserPoolInput{
-			PoolName:               aws.String(localPoolName),
-			AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-			Schema: []types.SchemaAttributeType{{
-				Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString,
-				Required: aws.Bool(true), Mutable: aws.Bool(true),
-			}},
-		})
-		if err != nil {
+		if setup.poolID, err = createLocalPool(ctx, admin, localPoolName); err != nil {
 			return nil, err
 		}
-		setup.poolID = aws.ToString(out.UserPool.Id)
 	}
 
-	clients, err := client.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: aws.String(setup.poolID), MaxResults: aws.Int32(60)})
+	clients, err := admin.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: aws.String(setup.poolID), MaxResults: aws.Int32(60)})
 	if err != nil {
 		return nil, err
 	}
@@ -185,25 +154,8 @@ func ensureLocalPool(ctx context.Context, endpoint string, opts localOptions) (*
 			setup.secretClientID = aws.ToString(c.ClientId)
 		}
 	}
-	allFlows := []types.ExplicitAuthFlowsType{
-		types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
-		types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth,
-		types.ExplicitAuthFlowsTypeAllowUserSrpAuth,
-		types.ExplicitAuthFlowsTypeAllowCustomAuth,
-		types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth,
-	}
-	create := func(name string, secret bool) (*types.UserPoolClientType, error) {
-		out, err := client.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
-			UserPoolId: aws.String(setup.poolID), ClientName: aws.String(name),
-			GenerateSecret: secret, ExplicitAuthFlows: allFlows,
-		})
-		if err != nil {
-			return nil, err
-		}
-		return out.UserPoolClient, nil
-	}
 	if setup.publicClientID == "" {
-		c, err := create(localPublicClient, false)
+		c, err := createLocalClient(ctx, admin, setup.poolID, localPublicClient, false)
 		if err != nil {
 			return nil, err
 		}
@@ -211,13 +163,13 @@ func ensureLocalPool(ctx context.Context, endpoint string, opts localOptions) (*
 	}
 	var secret string
 	if setup.secretClientID == "" {
-		c, err := create(localSecretClient, true)
+		c, err := createLocalClient(ctx, admin, setup.poolID, localSecretClient, true)
 		if err != nil {
 			return nil, err
 		}
 		setup.secretClientID, secret = aws.ToString(c.ClientId), aws.ToString(c.ClientSecret)
 	} else {
-		out, err := client.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{
+		out, err := admin.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{
 			UserPoolId: aws.String(setup.poolID), ClientId: aws.String(setup.secretClientID),
 		})
 		if err != nil {

@@ -1,40 +1,66 @@
-// Command cognito is the cognitokit command-line tool. This build serves the
-// local Cognito (cognito local); the user operations and the demo build on
-// it.
+// Command cognito is AWS Cognito User Pools from the shell: register,
+// confirm, sign in and manage a user with the cognitokit library, serve a
+// local Cognito (cognito local), and show the whole flow against an
+// in-process one (cognito demo).
+//
+// It is configured like the library: COGNITO_USER_POOL_ID,
+// COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET, AWS_REGION and the SDK's
+// AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, or the matching flags. Passwords
+// are read from a no-echo prompt or from stdin, never from a flag; tokens are
+// kept in a session file only its owner can read.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
-	"github.com/spf13/cobra"
+	"github.com/cognitokit/cognito"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := newRootCommand(os.Stdout, os.Stderr).ExecuteContext(ctx)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "cognito:", err)
-		os.Exit(1)
-	}
+	os.Exit(code)
 }
 
-// newRootCommand builds the command tree, writing results to stdout and
-// diagnostics to stderr.
-func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
-	root := &cobra.Command{
-		Use:           "cognito",
-		Short:         "AWS Cognito User Pools from the shell, and a local Cognito to run them against",
-		SilenceUsage:  true,
-		SilenceErrors: true,
+// run executes the command line args and returns the exit code: 0, or 1
+// after writing one line about the failure to stderr.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCommand(stdout, stderr)
+	root.SetIn(stdin)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
 	}
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	root.AddCommand(newLocalCommand())
-	return root
+	verbose, _ := root.PersistentFlags().GetBool("verbose")
+	fmt.Fprintln(stderr, errorLine(err, verbose))
+	return 1
+}
+
+// errorLine is what a person reads about err, on one line: the friendly
+// message of a *cognito.Error (in the chosen language), the text of any
+// other error. With verbose, a *cognito.Error also shows the operation,
+// Cognito's error code and the underlying error. None of them carries a
+// secret.
+func errorLine(err error, verbose bool) string {
+	msg := err.Error()
+	var ce *cognito.Error
+	if errors.As(err, &ce) {
+		msg = ce.Message()
+		if verbose {
+			msg = err.Error()
+			if ce.Err != nil {
+				msg += ": " + ce.Err.Error()
+			}
+		}
+	}
+	return strings.Join(strings.Fields(msg), " ")
 }

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cognitokit/cognito"
+)
+
+// The commands of a signed-in user: login starts the session, the others
+// act through it (withSession keeps its tokens fresh), logout ends it.
+
+func newLoginCommand(a *app) *cobra.Command {
+	var (
+		email                      string
+		passwordStdin, printTokens bool
+	)
+	cmd := &cobra.Command{
+		Use:   "login --email EMAIL",
+		Short: "Sign in and keep the tokens in the session file",
+		Long: `Sign in with USER_PASSWORD_AUTH and keep the tokens in the session file
+(mode 0600). The password is asked for at a no-echo prompt, or read from
+stdin's first line with --password-stdin. Tokens are not printed unless
+--print-tokens is given: then stdout gets them as JSON, and nothing else.`,
+		Args: noArgs,
+	}
+	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
+		path, err := a.sessionPath()
+		if err != nil {
+			return err
+		}
+		password, err := a.readPassword(ctx, passwordStdin, "--password-stdin", "password")
+		if err != nil {
+			return err
+		}
+		t, err := c.Authenticate(ctx, email, password)
+		if err != nil {
+			return err
+		}
+		if err := saveSession(path, t); err != nil {
+			return err
+		}
+		if printTokens {
+			a.json = true
+			return a.emit("", t)
+		}
+		return a.emit(fmt.Sprintf("Signed in as %s; the access token is valid for %s. Session saved in %s", email, lifetime(t.ExpiresIn), path),
+			sessionStatus{SignedIn: true, ExpiresIn: t.ExpiresIn, SessionFile: path})
+	})
+	f := cmd.Flags()
+	emailFlag(cmd, &email)
+	f.BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin's first line")
+	f.BoolVar(&printTokens, "print-tokens", false, "print the tokens (cognito.Tokens JSON) to stdout")
+	return cmd
+}
+
+func newRefreshCommand(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "refresh",
+		Short: "Get new access and ID tokens with the session's refresh token",
+		Args:  noArgs,
+	}
+	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
+		path, t, err := a.session()
+		if err != nil {
+			return err
+		}
+		if t, err = refreshSession(ctx, c, path, t); err != nil {
+			return err
+		}
+		return a.emit(fmt.Sprintf("Session refreshed; the access token is valid for %s.", lifetime(t.ExpiresIn)),
+			sessionStatus{SignedIn: true, ExpiresIn: t.ExpiresIn, SessionFile: path})
+	})
+	return cmd
+}
+
+func newWhoamiCommand(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "whoami",
+		Short: "Show the signed-in user's profile",
+		Args:  noArgs,
+	}
+	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
+		var u *cognito.User
+		_, err := a.withSession(ctx, c, func(accessToken string) (err error) {
+			u, err = c.GetUser(ctx, accessToken)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return a.emit(describeUser(u), u)
+	})
+	return cmd
+}
+
+// describeUser is a user's profile for people: the username, then one
+// attribute a line.
+func describeUser(u *cognito.User) string {
+	names := slices.Sorted(maps.Keys(u.Attributes))
+	width := 0
+	for _, n := range names {
+		width = max(width, len(n))
+	}
+	lines := []string{u.Username}
+	for _, n := range names {
+		lines = append(lines, fmt.Sprintf("  %-*s  %s", width, n, u.Attributes[n]))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func newUpdateAttributesCommand(a *app) *cobra.Command {
+	var attrs []string
+	cmd := &cobra.Command{
+		Use:   "update-attributes --attr NAME=VALUE...",
+		Short: "Change the signed-in user's attributes",
+		Args:  noArgs,
+	}
+	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
+		attributes, err := parseAttributes(attrs)
+		if err != nil {
+			return err
+		}
+		var pending []cognito.CodeDelivery
+		_, err = a.withSession(ctx, c, func(accessToken string) (err error) {
+			pending, err = c.UpdateUserAttributes(ctx, accessToken, attributes)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		names := slices.Sorted(maps.Keys(attributes))
+		lines := []string{"Updated " + strings.Join(names, ", ") + "."}
+		for _, d := range pending {
+			lines = append(lines, fmt.Sprintf("A code to verify %s was sent%s.", d.Attribute, to(&d)))
+		}
+		if pending == nil {
+			pending = []cognito.CodeDelivery{}
+		}
+		return a.emit(strings.Join(lines, "\n"), map[string]any{"updated": names, "code_deliveries": pending})
+	})
+	cmd.Flags().StringArrayVar(&attrs, "attr", nil, "an attribute to set, NAME=VALUE (repeatable)")
+	_ = cmd.MarkFlagRequired("attr")
+	return cmd
+}
+
+func newChangePasswordCommand(a *app) *cobra.Command {
+	var passwordStdin bool
+	cmd := &cobra.Command{
+		Use:   "change-password",
+		Short: "Change the signed-in user's password",
+		Long: `Change the signed-in user's password. The current and the new password are
+asked for at no-echo prompts, or read from stdin with --password-stdin: the
+current one on the first line, the new one on the second.`,
+		Args: noArgs,
+	}
+	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
+		if _, _, err := a.session(); err != nil {
+			return err // before asking for passwords that could not be used
+		}
+		old, err := a.readPassword(ctx, passwordStdin, "--password-stdin", "current password")
+		if err != nil {
+			return err
+		}
+		proposed, err := a.readNewPassword(ctx, passwordStdin, "--password-stdin", "new password")
+		if err != nil {
+			return err
+		}
+		_, err = a.withSession(ctx, c, func(accessToken string) error {
+			return c.ChangePassword(ctx, accessToken, old, proposed)
+		})
+		if err != nil {
+			return err
+		}
+		return a.emit("Password changed.", map[string]any{"password_changed": true})
+	})
+	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the current and the new password from stdin's first two lines")
+	return cmd
+}
+
+func newDeleteUserCommand(a *app) *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "delete-user [--yes]",
+		Short: "Delete the signed-in user's account",
+		Long: `Delete the signed-in user's account, then the session file. It asks for
+confirmation on the terminal; --yes confirms in advance (needed when stdin is
+not a terminal).`,
+		Args: noArgs,
+	}
+	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
+		_, t, err := a.session()
+		if err != nil {
+			return err
+		}
+		who := cognito.UsernameFromTokens(t)
+		if !yes {
+			ok, err := a.confirm(ctx, fmt.Sprintf("Delete the account of %s? This cannot be undone.", who), "--yes")
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return errors.New("not deleted: the deletion was not confirmed")
+			}
+		}
+		path, err := a.withSession(ctx, c, func(accessToken string) error {
+			return c.DeleteUser(ctx, accessToken)
+		})
+		if err != nil {
+			return err
+		}
+		if _, err := removeSession(path); err != nil {
+			return err
+		}
+		return a.emit(fmt.Sprintf("Deleted the account of %s and the session.", who), map[string]any{"deleted": true, "username": who})
+	})
+	cmd.Flags().BoolVar(&yes, "yes", false, "delete without asking")
+	return cmd
+}
+
+func newLogoutCommand(a *app) *cobra.Command {
+	var global bool
+	cmd := &cobra.Command{
+		Use:   "logout [--global]",
+		Short: "Forget the session; with --global, sign out everywhere first",
+		Long: `Forget the session file. With --global, first sign the user out everywhere
+(GlobalSignOut): all their refresh tokens, and the access tokens issued from
+them, stop working.`,
+		Args: noArgs,
+	}
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if global {
+			return a.withClient(func(ctx context.Context, c *cognito.Client) error {
+				path, err := a.withSession(ctx, c, func(accessToken string) error {
+					return c.SignOut(ctx, accessToken)
+				})
+				if err != nil {
+					return err
+				}
+				if _, err := removeSession(path); err != nil {
+					return err
+				}
+				return a.emit("Signed out everywhere; the session was removed.", map[string]any{"signed_out": true, "global": true})
+			})(cmd, nil)
+		}
+		path, err := a.sessionPath()
+		if err != nil {
+			return err
+		}
+		removed, err := removeSession(path)
+		if err != nil {
+			return err
+		}
+		human := "Signed out; the session was removed."
+		if !removed {
+			human = "Not signed in; nothing to forget."
+		}
+		return a.emit(human, map[string]any{"signed_out": removed, "global": false})
+	}
+	cmd.Flags().BoolVar(&global, "global", false, "sign out everywhere (GlobalSignOut) before forgetting the session")
+	return cmd
+}

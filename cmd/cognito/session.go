@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cognitokit/cognito"
+)
+
+// The session is the signed-in user's tokens (cognito.Tokens as JSON) in a
+// file only its owner can read (0600, in a 0700 directory). login writes
+// it; the commands that act as the user read it and keep it fresh.
+
+// errNotSignedIn is the failure of a command that needs a session when
+// there is none.
+var errNotSignedIn = errors.New("not signed in: run cognito login")
+
+// refreshMargin is how close to its expiry an access token is refreshed
+// before use.
+const refreshMargin = 30 * time.Second
+
+// sessionPath is --session, else COGNITO_SESSION_FILE, else session.json in
+// the user's configuration directory.
+func (a *app) sessionPath() (string, error) {
+	if a.sessionFile != "" {
+		return a.sessionFile, nil
+	}
+	if p := os.Getenv("COGNITO_SESSION_FILE"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no place for the session file (pass --session): %w", err)
+	}
+	return filepath.Join(dir, "cognitokit", "session.json"), nil
+}
+
+// loadSession reads the tokens at path; errNotSignedIn if there are none.
+func loadSession(path string) (*cognito.Tokens, error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errNotSignedIn
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the session: %w", err)
+	}
+	var t cognito.Tokens
+	// The decoding error is left out: it could quote part of a token.
+	if json.Unmarshal(raw, &t) != nil || t.AccessToken == "" {
+		return nil, fmt.Errorf("the session file %s is damaged: run cognito login", path)
+	}
+	return &t, nil
+}
+
+// saveSession writes t to path with mode 0600, creating the directory with
+// mode 0700. The file is replaced atomically, so a reader never sees half a
+// session and an older file's wider mode is not kept.
+func saveSession(path string, t *cognito.Tokens) error {
+	raw, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return fmt.Errorf("saving the session: %w", err)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("saving the session: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".session-*") // created with mode 0600
+	if err != nil {
+		return fmt.Errorf("saving the session: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(append(raw, '\n'))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o600)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("saving the session: %w", err)
+	}
+	return nil
+}
+
+// removeSession deletes the session file and reports whether there was
+// one.
+func removeSession(path string) (bool, error) {
+	err := os.Remove(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("removing the session: %w", err)
+	}
+	return true, nil
+}
+
+// session returns the session file's path and tokens; errNotSignedIn if
+// there are none.
+func (a *app) session() (string, *cognito.Tokens, error) {
+	path, err := a.sessionPath()
+	if err != nil {
+		return "", nil, err
+	}
+	t, err := loadSession(path)
+	return path, t, err
+}
+
+// refreshSession gets new tokens with t's refresh token and saves them.
+func refreshSession(ctx context.Context, c *cognito.Client, path string, t *cognito.Tokens) (*cognito.Tokens, error) {
+	fresh, err := c.RefreshTokens(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if err := saveSession(path, fresh); err != nil {
+		return nil, err
+	}
+	return fresh, nil
+}
+
+// withSession runs fn as the signed-in user: it loads the session, refreshes
+// the tokens first if the access token expires within refreshMargin, and
+// runs fn with the access token — once more, after a refresh, if Cognito
+// answers that the token has expired. Refreshed tokens are saved. It
+// returns the session's path, for commands that remove it afterwards.
+func (a *app) withSession(ctx context.Context, c *cognito.Client, fn func(accessToken string) error) (string, error) {
+	path, t, err := a.session()
+	if err != nil {
+		return path, err
+	}
+	refreshed := false
+	if time.Until(t.Expiry) < refreshMargin {
+		if t, err = refreshSession(ctx, c, path, t); err != nil {
+			return path, err
+		}
+		refreshed = true
+	}
+	err = fn(t.AccessToken)
+	if errors.Is(err, cognito.ErrTokenExpired) && !refreshed {
+		if t, err = refreshSession(ctx, c, path, t); err != nil {
+			return path, err
+		}
+		err = fn(t.AccessToken)
+	}
+	return path, err
+}
