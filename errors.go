@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // Kinds of failure, for errors.Is. Every error this package returns is an
@@ -51,6 +52,10 @@ var (
 	// ErrChallengeRequired: sign-in needs another step; Error.Challenge
 	// says which.
 	ErrChallengeRequired = errors.New("challenge required")
+	// ErrSessionEnded: a Session can no longer refresh its tokens (signed
+	// out, refresh token expired, user gone); sign in again. The cause's
+	// kind matches too.
+	ErrSessionEnded = errors.New("session ended")
 	// ErrUnavailable: Cognito could not be reached (network, endpoint,
 	// timeout).
 	ErrUnavailable = errors.New("cognito unavailable")
@@ -119,9 +124,9 @@ func newError(op, lang string, err error) *Error {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		e.Kind = ErrUnavailable
 	default:
+		var sendErr *smithyhttp.RequestSendError
 		var netErr net.Error
-		var opErr *net.OpError
-		if errors.As(err, &netErr) || errors.As(err, &opErr) {
+		if errors.As(err, &sendErr) || errors.As(err, &netErr) {
 			e.Kind = ErrUnavailable
 		}
 	}

@@ -165,7 +165,7 @@ func (s *Server) invite(tx store.Tx, p *pool, u *user, mediums []string, passwor
 		if u.Attributes[attr] == "" {
 			continue
 		}
-		if _, err := s.send(tx, p, u, purposeInvitation, attr, password); err != nil {
+		if _, err := s.send(tx, p, u, PurposeInvitation, attr, password); err != nil {
 			return err
 		}
 	}
@@ -213,7 +213,7 @@ func (s *Server) adminConfirmSignUp(c *call) (any, error) {
 			return notAuthorized("User cannot be confirmed. Current status is %s", u.Status)
 		}
 		u.Status, u.Modified = statusConfirmed, s.now()
-		if err := tx.Delete(kindCode, codeKey(p, u, purposeSignUp, "")); err != nil {
+		if err := tx.Delete(kindCode, codeKey(p, u, PurposeSignUp, "")); err != nil {
 			return err
 		}
 		return saveUser(tx, p, u)
@@ -276,7 +276,7 @@ func (s *Server) adminResetUserPassword(c *call) (any, error) {
 		if attr == "" {
 			return invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 		}
-		if _, err := s.deliverCode(tx, p, u, purposeForgotPassword, attr, forgotCodeValidity); err != nil {
+		if _, err := s.deliverCode(tx, p, u, PurposeForgotPassword, attr, forgotCodeValidity); err != nil {
 			return err
 		}
 		u.Status, u.Modified = statusResetRequired, s.now()

@@ -378,7 +378,7 @@ func (s *Server) revokeToken(c *call) (any, error) {
 			return err
 		}
 		if cl.Secret != "" && !constantTimeEqual(in.ClientSecret, cl.Secret) {
-			return notAuthorized("Client secret is missing or wrong.")
+			return newError(excUnauthorized, "The client secret is missing or wrong.")
 		}
 		hash := hashToken(in.Token)
 		key, err := tx.Get(kindRefresh, hash)
@@ -390,7 +390,7 @@ func (s *Server) revokeToken(c *call) (any, error) {
 		}
 		sess, err := getRecord[session](tx, kindSession, string(key))
 		if err == nil && sess.ClientID != cl.ID {
-			return newError("UnauthorizedException", "The refresh token was issued to another client.")
+			return newError(excUnauthorized, "The refresh token was issued to another client.")
 		}
 		if err := tx.Delete(kindSession, string(key)); err != nil {
 			return err

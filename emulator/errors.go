@@ -35,6 +35,7 @@ const (
 	excResourceNotFound      = "ResourceNotFoundException"
 	excSerialization         = "SerializationException"
 	excTooManyFailedAttempts = "TooManyFailedAttemptsException"
+	excUnauthorized          = "UnauthorizedException"
 	excUnknownOperation      = "UnknownOperationException"
 	excUnsupportedMediaType  = "UnsupportedMediaTypeException"
 	excUserNotConfirmed      = "UserNotConfirmedException"

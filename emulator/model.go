@@ -126,14 +126,6 @@ type user struct {
 	LockedUntil   time.Time `json:"lockedUntil,omitzero"`
 }
 
-// Code purposes: what a code, and a message in the outbox, is for.
-const (
-	purposeSignUp          = "SIGN_UP"
-	purposeForgotPassword  = "FORGOT_PASSWORD"
-	purposeVerifyAttribute = "VERIFY_ATTRIBUTE"
-	purposeInvitation      = "INVITATION"
-)
-
 // code is a one-time code sent to a user.
 type code struct {
 	Value     string    `json:"value"`

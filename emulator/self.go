@@ -104,7 +104,7 @@ func (s *Server) changeAttributes(tx store.Tx, p *pool, u *user, attrs []attribu
 		}
 		u.Attributes[attr+"_verified"] = "false"
 		if slices.Contains(p.AutoVerified, attr) {
-			d, err := s.deliverCode(tx, p, u, purposeVerifyAttribute, attr, attrCodeValidity)
+			d, err := s.deliverCode(tx, p, u, PurposeVerifyAttribute, attr, attrCodeValidity)
 			if err != nil {
 				return nil, err
 			}
@@ -124,7 +124,7 @@ func (s *Server) verifyUserAttribute(c *call) (any, error) {
 		if in.AttributeName != "email" && in.AttributeName != "phone_number" {
 			return invalidParameter("Only email and phone_number can be verified.")
 		}
-		if err := s.useCode(tx, a.pool, a.user, purposeVerifyAttribute, in.AttributeName, in.Code, errAttemptLimit); err != nil {
+		if err := s.useCode(tx, a.pool, a.user, PurposeVerifyAttribute, in.AttributeName, in.Code, errAttemptLimit); err != nil {
 			return err
 		}
 		before := maps.Clone(a.user.Attributes)

@@ -128,11 +128,19 @@ type Message struct {
 	UserPoolID  string    `json:"userPoolId"`
 	Username    string    `json:"username"`
 	Destination string    `json:"destination"`
-	Medium      string    `json:"medium"` // EMAIL or SMS
-	Purpose     string    `json:"purpose"`
+	Medium      string    `json:"medium"`  // EMAIL or SMS
+	Purpose     string    `json:"purpose"` // one of the Purpose constants
 	Code        string    `json:"code"`
 	SentAt      time.Time `json:"sentAt"`
 }
+
+// Purposes of the messages in the outbox.
+const (
+	PurposeSignUp          = "SIGN_UP"          // a sign-up confirmation code
+	PurposeForgotPassword  = "FORGOT_PASSWORD"  // a password-reset code
+	PurposeVerifyAttribute = "VERIFY_ATTRIBUTE" // a code verifying a changed email or phone number
+	PurposeInvitation      = "INVITATION"       // AdminCreateUser's temporary password
+)
 
 func (s *Server) serveMessages(w http.ResponseWriter, r *http.Request) {
 	msgs, err := s.Messages(r.Context(), r.URL.Query().Get("username"))

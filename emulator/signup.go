@@ -63,7 +63,7 @@ func (s *Server) signUp(c *call) (any, error) {
 			return err
 		}
 		if attr := deliveryAttribute(p, u, false); attr != "" {
-			delivery, err = s.deliverCode(tx, p, u, purposeSignUp, attr, signUpCodeValidity)
+			delivery, err = s.deliverCode(tx, p, u, PurposeSignUp, attr, signUpCodeValidity)
 		}
 		return err
 	})
@@ -192,11 +192,11 @@ func (s *Server) confirmSignUp(c *call) (any, error) {
 		if u.Status != statusUnconfirmed {
 			return notAuthorized("User cannot be confirmed. Current status is %s", u.Status)
 		}
-		rec, err := getRecord[code](tx, kindCode, codeKey(p, u, purposeSignUp, ""))
+		rec, err := getRecord[code](tx, kindCode, codeKey(p, u, PurposeSignUp, ""))
 		if err != nil && !isNotFound(err) {
 			return err
 		}
-		if err := s.useCode(tx, p, u, purposeSignUp, "", in.ConfirmationCode, errTooManyCodeFailures); err != nil {
+		if err := s.useCode(tx, p, u, PurposeSignUp, "", in.ConfirmationCode, errTooManyCodeFailures); err != nil {
 			return err
 		}
 		before := maps.Clone(u.Attributes)
@@ -237,7 +237,7 @@ func (s *Server) resendConfirmationCode(c *call) (any, error) {
 		if attr == "" {
 			return invalidParameter("Auto verification not turned on.")
 		}
-		delivery, err = s.deliverCode(tx, p, u, purposeSignUp, attr, signUpCodeValidity)
+		delivery, err = s.deliverCode(tx, p, u, PurposeSignUp, attr, signUpCodeValidity)
 		return err
 	})
 	if err != nil {
@@ -284,7 +284,7 @@ func (s *Server) forgotPassword(c *call) (any, error) {
 		if attr == "" {
 			return invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 		}
-		delivery, err = s.deliverCode(tx, p, u, purposeForgotPassword, attr, forgotCodeValidity)
+		delivery, err = s.deliverCode(tx, p, u, PurposeForgotPassword, attr, forgotCodeValidity)
 		return err
 	})
 	if err != nil {
@@ -334,7 +334,7 @@ func (s *Server) confirmForgotPassword(c *call) (any, error) {
 		if err != nil {
 			return err
 		}
-		if err := s.useCode(tx, p, u, purposeForgotPassword, "", in.ConfirmationCode, errAttemptLimit); err != nil {
+		if err := s.useCode(tx, p, u, PurposeForgotPassword, "", in.ConfirmationCode, errAttemptLimit); err != nil {
 			return err
 		}
 		setPassword(u, salt, verifier)

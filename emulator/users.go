@@ -269,7 +269,7 @@ func (s *Server) deliverCode(tx store.Tx, p *pool, u *user, purpose, attribute s
 // attributeOrEmpty keys attribute-verification codes by attribute; other
 // purposes have one code per user.
 func attributeOrEmpty(purpose, attribute string) string {
-	if purpose == purposeVerifyAttribute {
+	if purpose == PurposeVerifyAttribute {
 		return attribute
 	}
 	return ""

@@ -67,15 +67,16 @@ func newRefreshCommand(a *app) *cobra.Command {
 		Args:  noArgs,
 	}
 	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
-		path, t, err := a.session()
+		fs, err := a.openSession(c)
 		if err != nil {
 			return err
 		}
-		if t, err = refreshSession(ctx, c, path, t); err != nil {
+		t, err := fs.refresh(ctx)
+		if err != nil {
 			return err
 		}
 		return a.emit(fmt.Sprintf("Session refreshed; the access token is valid for %s.", lifetime(t.ExpiresIn)),
-			sessionStatus{SignedIn: true, ExpiresIn: t.ExpiresIn, SessionFile: path})
+			sessionStatus{SignedIn: true, ExpiresIn: t.ExpiresIn, SessionFile: fs.path})
 	})
 	return cmd
 }

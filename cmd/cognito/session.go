@@ -115,41 +115,62 @@ func (a *app) session() (string, *cognito.Tokens, error) {
 	return path, t, err
 }
 
-// refreshSession gets new tokens with t's refresh token and saves them.
-func refreshSession(ctx context.Context, c *cognito.Client, path string, t *cognito.Tokens) (*cognito.Tokens, error) {
-	fresh, err := c.RefreshTokens(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	if err := saveSession(path, fresh); err != nil {
-		return nil, err
-	}
-	return fresh, nil
+// fileSession is the session file as a cognito.Session: tokens it
+// refreshes are saved back to the file.
+type fileSession struct {
+	*cognito.Session
+	path      string
+	refreshed bool
+	saveErr   error
 }
 
-// withSession runs fn as the signed-in user: it loads the session, refreshes
-// the tokens first if the access token expires within refreshMargin, and
-// runs fn with the access token — once more, after a refresh, if Cognito
-// answers that the token has expired. Refreshed tokens are saved. It
-// returns the session's path, for commands that remove it afterwards.
-func (a *app) withSession(ctx context.Context, c *cognito.Client, fn func(accessToken string) error) (string, error) {
+// openSession loads the session file; errNotSignedIn if there is none.
+func (a *app) openSession(c *cognito.Client) (*fileSession, error) {
 	path, t, err := a.session()
+	fs := &fileSession{path: path}
 	if err != nil {
-		return path, err
+		return fs, err
 	}
-	refreshed := false
-	if time.Until(t.Expiry) < refreshMargin {
-		if t, err = refreshSession(ctx, c, path, t); err != nil {
-			return path, err
-		}
-		refreshed = true
+	fs.Session = c.NewSession(t, cognito.WithRefreshMargin(refreshMargin), cognito.WithOnRefresh(func(fresh *cognito.Tokens) {
+		fs.refreshed = true
+		fs.saveErr = saveSession(path, fresh)
+	}))
+	return fs, nil
+}
+
+// refresh refreshes the tokens now and saves them.
+func (fs *fileSession) refresh(ctx context.Context) (*cognito.Tokens, error) {
+	t, err := fs.Refresh(ctx)
+	if err != nil {
+		return nil, err
 	}
-	err = fn(t.AccessToken)
-	if errors.Is(err, cognito.ErrTokenExpired) && !refreshed {
-		if t, err = refreshSession(ctx, c, path, t); err != nil {
-			return path, err
+	return t, fs.saveErr
+}
+
+// withSession runs fn as the signed-in user: the session refreshes the
+// tokens first if the access token expires within refreshMargin, and fn
+// runs once more, after a refresh, if Cognito answers that the token has
+// expired. Refreshed tokens are saved. It returns the session's path, for
+// commands that remove it afterwards.
+func (a *app) withSession(ctx context.Context, c *cognito.Client, fn func(accessToken string) error) (string, error) {
+	fs, err := a.openSession(c)
+	if err != nil {
+		return fs.path, err
+	}
+	token, err := fs.Token(ctx)
+	if err == nil {
+		err = fs.saveErr
+	}
+	if err != nil {
+		return fs.path, err
+	}
+	err = fn(token)
+	if errors.Is(err, cognito.ErrTokenExpired) && !fs.refreshed {
+		var t *cognito.Tokens
+		if t, err = fs.refresh(ctx); err != nil {
+			return fs.path, err
 		}
 		err = fn(t.AccessToken)
 	}
-	return path, err
+	return fs.path, err
 }
