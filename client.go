@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
+	"github.com/cognitokit/cognito/internal/sdkhttp"
 	"github.com/cognitokit/cognito/internal/secrethash"
 )
 
@@ -90,6 +91,7 @@ func loadAWSConfig(ctx context.Context, cfg Config) (aws.Config, *http.Transport
 		transport = http.DefaultTransport.(*http.Transport).Clone()
 		awsCfg.HTTPClient = &http.Client{Transport: transport}
 	}
+	awsCfg.HTTPClient = sdkhttp.ReadOnlyBodies(awsCfg.HTTPClient)
 	return awsCfg, transport, nil
 }
 

@@ -12,12 +12,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitokit/cognito/emulator"
 	"github.com/cognitokit/cognito/emulator/store"
+	"github.com/cognitokit/cognito/internal/sdkhttp"
 	"github.com/cognitokit/cognito/internal/secrethash"
 )
 
@@ -182,6 +184,7 @@ func (s *Server) AWSConfig() aws.Config {
 		Region:       s.Region,
 		BaseEndpoint: aws.String(s.Endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+		HTTPClient:   sdkhttp.ReadOnlyBodies(awshttp.NewBuildableClient()),
 	}
 }
 
@@ -201,19 +204,21 @@ func (s *Server) SecretHash(username string) *string {
 }
 
 // Messages returns the outbox: every email or SMS the server sent to
-// username (every message if username is empty), oldest first.
+// username (every message if username is empty), oldest first. A failure
+// to read it is a test error. Safe to call from any goroutine.
 func (s *Server) Messages(username string) []emulator.Message {
 	s.t.Helper()
 	msgs, err := s.Emulator.Messages(context.Background(), username)
 	if err != nil {
-		s.t.Fatalf("cognitotest: reading outbox: %v", err)
+		s.t.Errorf("cognitotest: reading outbox: %v", err)
 	}
 	return msgs
 }
 
 // LastCode returns the code (or temporary password) in the newest message
 // sent to username, which may be the username or the email or phone number
-// it was sent to. It fails the test if there is none.
+// it was sent to. If there is none it reports a test error and returns "".
+// Safe to call from any goroutine.
 func (s *Server) LastCode(username string) string {
 	s.t.Helper()
 	msgs := s.Messages("")
@@ -223,6 +228,6 @@ func (s *Server) LastCode(username string) string {
 			return m.Code
 		}
 	}
-	s.t.Fatalf("cognitotest: no message was sent to %q", username)
+	s.t.Errorf("cognitotest: no message was sent to %q", username)
 	return ""
 }

@@ -199,9 +199,11 @@ type authorized struct {
 }
 
 // authorize verifies an access token completely — RS256 signature by the
-// pool's key, expiry, token_use, issuer, and that its sign-in was not revoked
-// (GlobalSignOut, DeleteUser, AdminDisableUser) — inside tx. Every failure is
-// a NotAuthorizedException.
+// pool's key, expiry, token_use, the pool (the issuer's last path segment:
+// the host part is whatever address the client used, and only this
+// server's key can sign), and that its sign-in was not revoked
+// (GlobalSignOut, DeleteUser, AdminDisableUser) — inside tx. Every failure
+// is a NotAuthorizedException.
 func (s *Server) authorize(tx store.Tx, raw string) (*authorized, error) {
 	if raw == "" {
 		return nil, invalidParameter("1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must not be null")

@@ -9,9 +9,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitokit/cognito/internal/sdkhttp"
 )
 
 // The local Cognito's bootstrap, shared by `cognito local` and `cognito
@@ -58,6 +61,7 @@ func localAdmin(endpoint, region string) *cip.Client {
 		Region:       region,
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+		HTTPClient:   sdkhttp.ReadOnlyBodies(awshttp.NewBuildableClient()),
 	})
 }
 
