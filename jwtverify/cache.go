@@ -41,7 +41,7 @@ func (c *tokenCache) get(key cacheKey, notAfter time.Time) (*Claims, bool) {
 	c.mu.RLock()
 	claims, ok := c.entries[key]
 	c.mu.RUnlock()
-	if !ok || !notAfter.Before(claims.ExpiresAt.Time) {
+	if !ok || !notAfter.Before(claims.ExpiresAt) {
 		return nil, false
 	}
 	return claims.clone(), true // callers get their own Claims

@@ -4,52 +4,48 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// Claims are a verified token's claims, typed. Times are
-// jwt.NumericDate (embedding time.Time).
+// Claims are a verified token's claims, typed. A Claims is the caller's own:
+// changing it changes nothing in the Verifier.
 type Claims struct {
-	jwt.RegisteredClaims
+	// Subject is the user's sub, stable for the user's life.
+	Subject string
+	// Issuer is the pool's issuer URL.
+	Issuer string
+	// Audience is an ID token's aud: its app client.
+	Audience []string
 	// TokenUse is "access" or "id".
-	TokenUse string `json:"token_use"`
-	// ClientID is the app client of an access token (ID tokens name it in
-	// Audience).
-	ClientID string `json:"client_id,omitempty"`
-	// AccessUsername is an access token's "username".
-	AccessUsername string `json:"username,omitempty"`
-	// CognitoUsername is an ID token's "cognito:username".
-	CognitoUsername string `json:"cognito:username,omitempty"`
-	// Email and EmailVerified come from ID tokens.
-	Email         string `json:"email,omitempty"`
-	EmailVerified bool   `json:"email_verified,omitempty"`
-	// Name is the user's "name" attribute, in ID tokens.
-	Name string `json:"name,omitempty"`
+	TokenUse string
+	// ClientID is an access token's app client.
+	ClientID string
+	// Email, EmailVerified and Name come from ID tokens.
+	Email         string
+	EmailVerified bool
+	Name          string
 	// Groups are the user's cognito:groups.
-	Groups []string `json:"cognito:groups,omitempty"`
-	// Scope is the space-separated scope claim of access tokens.
-	Scope string `json:"scope,omitempty"`
-	// AuthTime is when the user authenticated (Unix seconds).
-	AuthTime int64 `json:"auth_time,omitempty"`
-	// OriginJTI identifies the sign-in the token comes from.
-	OriginJTI string `json:"origin_jti,omitempty"`
-	// EventID identifies the authentication event.
-	EventID string `json:"event_id,omitempty"`
+	Groups []string
+	// Scope is an access token's space-separated scopes.
+	Scope string
+	// The token's times: exp, iat, nbf (zero when absent), auth_time.
+	ExpiresAt, IssuedAt, NotBefore, AuthTime time.Time
+	// JTI identifies the token, OriginJTI the sign-in it comes from,
+	// EventID the authentication event.
+	JTI, OriginJTI, EventID string
 
-	raw string // the payload segment, for Raw
+	username string // "username" (access) or "cognito:username" (ID)
+	raw      string // the payload segment, for Raw
 }
 
 // Username returns the user's username: "username" in access tokens,
 // "cognito:username" in ID tokens.
-func (c *Claims) Username() string {
-	if c.AccessUsername != "" {
-		return c.AccessUsername
-	}
-	return c.CognitoUsername
-}
+func (c *Claims) Username() string { return c.username }
 
 // Scopes returns the access token's scopes.
 func (c *Claims) Scopes() []string { return strings.Fields(c.Scope) }
@@ -76,21 +72,91 @@ func (c *Claims) Raw() (map[string]any, error) {
 	return out, nil
 }
 
-// clone returns a copy of c that shares nothing a caller could change with
-// it: the slices and the dates are copied too (the dates in the same
-// allocation as the Claims).
+// clone returns a deep copy.
 func (c *Claims) clone() *Claims {
-	b := &struct {
-		c     Claims
-		dates [3]jwt.NumericDate
-	}{c: *c}
-	b.c.Audience = slices.Clone(c.Audience)
-	b.c.Groups = slices.Clone(c.Groups)
-	for i, d := range []**jwt.NumericDate{&b.c.ExpiresAt, &b.c.NotBefore, &b.c.IssuedAt} {
-		if *d != nil {
-			b.dates[i] = **d
-			*d = &b.dates[i]
-		}
+	cp := *c
+	cp.Audience = slices.Clone(c.Audience)
+	cp.Groups = slices.Clone(c.Groups)
+	return &cp
+}
+
+// wireClaims is the payload as decoded: plain numbers for the times (what
+// jwt.NumericDate costs — a nested decode per date — is a large share of
+// a cold verification).
+type wireClaims struct {
+	Iss             string           `json:"iss"`
+	Sub             string           `json:"sub"`
+	Aud             jwt.ClaimStrings `json:"aud"`
+	Exp             float64          `json:"exp"`
+	Iat             float64          `json:"iat"`
+	Nbf             float64          `json:"nbf"`
+	AuthTime        float64          `json:"auth_time"`
+	Jti             string           `json:"jti"`
+	TokenUse        string           `json:"token_use"`
+	ClientID        string           `json:"client_id"`
+	Username        string           `json:"username"`
+	CognitoUsername string           `json:"cognito:username"`
+	Email           string           `json:"email"`
+	EmailVerified   flexBool         `json:"email_verified"`
+	Name            string           `json:"name"`
+	Groups          []string         `json:"cognito:groups"`
+	Scope           string           `json:"scope"`
+	OriginJTI       string           `json:"origin_jti"`
+	EventID         string           `json:"event_id"`
+}
+
+// claims converts the wire form.
+func (w *wireClaims) claims() *Claims {
+	username := w.Username
+	if username == "" {
+		username = w.CognitoUsername
 	}
-	return &b.c
+	return &Claims{
+		Subject: w.Sub, Issuer: w.Iss, Audience: w.Aud, TokenUse: w.TokenUse, ClientID: w.ClientID,
+		Email: w.Email, EmailVerified: bool(w.EmailVerified), Name: w.Name, Groups: w.Groups, Scope: w.Scope,
+		ExpiresAt: unixTime(w.Exp), IssuedAt: unixTime(w.Iat), NotBefore: unixTime(w.Nbf), AuthTime: unixTime(w.AuthTime),
+		JTI: w.Jti, OriginJTI: w.OriginJTI, EventID: w.EventID, username: username,
+	}
+}
+
+// unixTime converts NumericDate seconds; 0 (absent) is the zero time.
+func unixTime(sec float64) time.Time {
+	if sec == 0 || math.IsNaN(sec) || math.IsInf(sec, 0) {
+		return time.Time{}
+	}
+	whole, frac := math.Modf(sec)
+	return time.Unix(int64(whole), int64(frac*1e9))
+}
+
+// The jwt.Claims interface, which golang-jwt's parser asks of a claims
+// type; the Verifier does its own checks.
+
+func (w *wireClaims) GetExpirationTime() (*jwt.NumericDate, error) { return numericDate(w.Exp), nil }
+func (w *wireClaims) GetIssuedAt() (*jwt.NumericDate, error)       { return numericDate(w.Iat), nil }
+func (w *wireClaims) GetNotBefore() (*jwt.NumericDate, error)      { return numericDate(w.Nbf), nil }
+func (w *wireClaims) GetIssuer() (string, error)                   { return w.Iss, nil }
+func (w *wireClaims) GetSubject() (string, error)                  { return w.Sub, nil }
+func (w *wireClaims) GetAudience() (jwt.ClaimStrings, error)       { return w.Aud, nil }
+
+func numericDate(sec float64) *jwt.NumericDate {
+	if t := unixTime(sec); !t.IsZero() {
+		return jwt.NewNumericDate(t)
+	}
+	return nil
+}
+
+// flexBool accepts true/false and "true"/"false": Cognito writes
+// email_verified as a string for users from external identity providers.
+type flexBool bool
+
+func (b *flexBool) UnmarshalJSON(data []byte) error {
+	switch string(data) {
+	case "true", `"true"`:
+		*b = true
+	case "false", `"false"`, "null":
+		*b = false
+	default:
+		return fmt.Errorf("email_verified is not a boolean")
+	}
+	return nil
 }

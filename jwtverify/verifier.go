@@ -185,8 +185,8 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
 		return nil, fmt.Errorf("%w: the token has a line break", ErrMalformed)
 	}
 
-	var claims Claims
-	token, parts, err := v.parser.ParseUnverified(raw, &claims)
+	var wire wireClaims
+	token, parts, err := v.parser.ParseUnverified(raw, &wire)
 	// An alg golang-jwt does not know (or none) is refused just below, like
 	// every alg but RS256.
 	if err != nil && !errors.Is(err, jwt.ErrTokenUnverifiable) {
@@ -199,7 +199,8 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
 	if kid == "" {
 		return nil, fmt.Errorf("%w: the header has no kid", ErrMalformed)
 	}
-	if err := v.checkClaims(&claims, now); err != nil {
+	claims := wire.claims()
+	if err := v.checkClaims(claims, now); err != nil {
 		return nil, err
 	}
 	key, err := v.keys.key(ctx, kid)
@@ -211,8 +212,8 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
 		return nil, fmt.Errorf("%w: %w", ErrBadSignature, err)
 	}
 	claims.raw = parts[1]
-	v.cache.put(ck, &claims, now)
-	return &claims, nil
+	v.cache.put(ck, claims, now)
+	return claims, nil
 }
 
 // checkClaims applies every check but the signature.
@@ -226,16 +227,16 @@ func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 	case v.tokenUse != AnyToken && c.TokenUse != v.tokenUse:
 		return fmt.Errorf("%w: an %s token, want %s", ErrWrongTokenUse, c.TokenUse, v.tokenUse)
 	}
-	if c.ExpiresAt == nil {
+	if c.ExpiresAt.IsZero() {
 		return fmt.Errorf("%w: the token has no exp", ErrMalformed)
 	}
 	if !now.Before(c.ExpiresAt.Add(v.leeway)) {
 		return fmt.Errorf("%w at %s", ErrExpired, c.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	if c.NotBefore != nil && now.Add(v.leeway).Before(c.NotBefore.Time) {
+	if !c.NotBefore.IsZero() && now.Add(v.leeway).Before(c.NotBefore) {
 		return fmt.Errorf("%w: nbf is %s", ErrNotYetValid, c.NotBefore.UTC().Format(time.RFC3339))
 	}
-	if c.IssuedAt != nil && now.Add(v.leeway).Before(c.IssuedAt.Time) {
+	if !c.IssuedAt.IsZero() && now.Add(v.leeway).Before(c.IssuedAt) {
 		return fmt.Errorf("%w: issued at %s, in the future", ErrNotYetValid, c.IssuedAt.UTC().Format(time.RFC3339))
 	}
 	if !v.anyClient {
