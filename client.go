@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -66,6 +67,18 @@ func (c *Client) Close() error {
 		c.transport.CloseIdleConnections()
 	}
 	return nil
+}
+
+// Issuer returns the issuer of the pool's tokens as this Client reaches the
+// pool: <endpoint>/<poolId> when an endpoint is set (a local Cognito names
+// its issuer after the address it is reached at), else AWS's
+// https://cognito-idp.<region>.amazonaws.com/<poolId>. It is what a token
+// verifier of this pool (package jwtverify) accepts.
+func (c *Client) Issuer() string {
+	if ep := c.sdk.Options().BaseEndpoint; ep != nil && *ep != "" {
+		return strings.TrimRight(*ep, "/") + "/" + c.cfg.UserPoolID
+	}
+	return "https://cognito-idp." + c.awsConfig.Region + ".amazonaws.com/" + c.cfg.UserPoolID
 }
 
 // SDK returns the underlying AWS SDK client, for operations this package

@@ -214,3 +214,32 @@ func BenchmarkPackageFunctionsVsClient(b *testing.B) {
 	b.ReportMetric(float64(functionTime.Nanoseconds())/float64(i), "func-ns/call")
 	b.ReportMetric(float64(functionTime)/float64(clientTime), "func/client")
 }
+
+func TestIssuer(t *testing.T) {
+	clearAWSEnvironment(t)
+	t.Setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "")
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	ctx := context.Background()
+	aws, err := cognito.New(ctx, cognito.Config{ClientID: "x", UserPoolID: "eu-central-1_abc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := aws.Issuer(), "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_abc"; got != want {
+		t.Errorf("AWS issuer = %q, want %q", got, want)
+	}
+	local, err := cognito.New(ctx, cognito.Config{ClientID: "x", UserPoolID: "eu-west-1_abc", Endpoint: "http://127.0.0.1:9229/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := local.Issuer(), "http://127.0.0.1:9229/eu-west-1_abc"; got != want {
+		t.Errorf("local issuer = %q, want %q", got, want)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://127.0.0.1:9000")
+	fromEnv, err := cognito.New(ctx, cognito.Config{ClientID: "x", UserPoolID: "eu-west-1_abc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fromEnv.Issuer(), "http://127.0.0.1:9000/eu-west-1_abc"; got != want {
+		t.Errorf("issuer from the SDK's endpoint variable = %q, want %q", got, want)
+	}
+}
