@@ -19,24 +19,9 @@ import (
 const password = "Sup3r-secret!"
 
 // fakeClock is a clock the test moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type fakeClock = cognitotest.Clock
 
-func newClock() *fakeClock { return &fakeClock{now: time.Now()} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+func newClock() *fakeClock { return cognitotest.NewClock(time.Now()) }
 
 // configFor returns the library's Config for a test server.
 func configFor(srv *cognitotest.Server) cognito.Config {

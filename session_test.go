@@ -53,7 +53,7 @@ func sessionSetup(t *testing.T, opts ...cognitotest.Option) (*cognitotest.Server
 		t.Fatal(err)
 	}
 	transport.refreshes.Store(0)
-	clock := &fakeClock{now: time.Now()}
+	clock := newClock()
 	return srv, c, transport, tokens, clock
 }
 

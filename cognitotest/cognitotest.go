@@ -231,3 +231,28 @@ func (s *Server) LastCode(username string) string {
 	s.t.Errorf("cognitotest: no message was sent to %q", username)
 	return ""
 }
+
+// Clock is a clock a test moves by hand: pass its Now to WithClock, and to
+// whatever else must share the server's time (a jwtverify.Config, a
+// cognito.Session). It is safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a Clock that reads start until it is moved.
+func NewClock(start time.Time) *Clock { return &Clock{now: start} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock by d (which may be negative).
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}

@@ -2,7 +2,9 @@ package cognitotest_test
 
 import (
 	"context"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -87,5 +89,35 @@ func TestSmoke(t *testing.T) {
 			}
 			t.Log(d.UserPool.EstimatedNumberOfUsers, len(d.UserPool.SchemaAttributes))
 		})
+	}
+}
+
+func TestClockDrivesExpiry(t *testing.T) {
+	start := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	clock := cognitotest.NewClock(start)
+	if !clock.Now().Equal(start) {
+		t.Fatalf("Now = %v, want %v", clock.Now(), start)
+	}
+	srv := cognitotest.NewServer(t, cognitotest.WithClock(clock.Now))
+	client := srv.Client()
+	ctx := context.Background()
+	_, err := client.SignUp(ctx, &cip.SignUpInput{
+		ClientId: aws.String(srv.ClientID), Username: aws.String("bo"), Password: aws.String("Sup3r-secret"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("bo@example.com")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := srv.LastCode("bo")
+	clock.Advance(24*time.Hour + time.Second)
+	_, err = client.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{
+		ClientId: aws.String(srv.ClientID), Username: aws.String("bo"), ConfirmationCode: aws.String(code),
+	})
+	var expired *types.ExpiredCodeException
+	if !errors.As(err, &expired) {
+		t.Fatalf("a code past 24 h on the server's clock: %v, want ExpiredCodeException", err)
+	}
+	if got := srv.Messages("bo")[0].SentAt; !got.Equal(start) {
+		t.Errorf("message sent at %v, want the clock's %v", got, start)
 	}
 }

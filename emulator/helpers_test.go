@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,25 +28,10 @@ const (
 
 // clock is a controllable time source for cognitotest.WithClock: tests of
 // expiry advance it instead of sleeping.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type clock = cognitotest.Clock
 
 func newClock() *clock {
-	return &clock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	return cognitotest.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 }
 
 // sdk returns the official SDK client for srv, as srv.Client() does but

@@ -212,6 +212,23 @@ func (s *Server) confirmSignUp(c *call) (any, error) {
 }
 
 func (s *Server) resendConfirmationCode(c *call) (any, error) {
+	return s.sendUserCode(c, func(tx store.Tx, p *pool, u *user) (*codeDeliveryWire, error) {
+		if u.Status != statusUnconfirmed {
+			return nil, invalidParameter("User is already confirmed.")
+		}
+		attr := deliveryAttribute(p, u, false)
+		if attr == "" {
+			return nil, invalidParameter("Auto verification not turned on.")
+		}
+		return s.deliverCode(tx, p, u, PurposeSignUp, attr, signUpCodeValidity)
+	})
+}
+
+// sendUserCode serves the operations that send a code to the user a caller
+// names (ResendConfirmationCode, ForgotPassword): send delivers it. An
+// unknown user is UserNotFoundException, or, when the client hides user
+// existence, a delivery that looks real.
+func (s *Server) sendUserCode(c *call, send func(tx store.Tx, p *pool, u *user) (*codeDeliveryWire, error)) (any, error) {
 	var in usernameInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -222,22 +239,14 @@ func (s *Server) resendConfirmationCode(c *call) (any, error) {
 		if err != nil {
 			return err
 		}
-		u, p := cu.user, cu.pool
-		if u == nil {
+		if cu.user == nil {
 			if cu.client.preventsExistenceErrors() {
-				delivery = fakeDelivery(p, in.Username)
+				delivery = fakeDelivery(cu.pool, in.Username)
 				return nil
 			}
 			return errUserNotFound
 		}
-		if u.Status != statusUnconfirmed {
-			return invalidParameter("User is already confirmed.")
-		}
-		attr := deliveryAttribute(p, u, false)
-		if attr == "" {
-			return invalidParameter("Auto verification not turned on.")
-		}
-		delivery, err = s.deliverCode(tx, p, u, PurposeSignUp, attr, signUpCodeValidity)
+		delivery, err = send(tx, cu.pool, cu.user)
 		return err
 	})
 	if err != nil {
@@ -259,38 +268,16 @@ func fakeDelivery(p *pool, name string) *codeDeliveryWire {
 }
 
 func (s *Server) forgotPassword(c *call) (any, error) {
-	var in usernameInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var delivery *codeDeliveryWire
-	err := s.update(c, func(tx store.Tx) error {
-		cu, err := loadClientUser(tx, &in)
-		if err != nil {
-			return err
-		}
-		u, p := cu.user, cu.pool
-		if u == nil {
-			if cu.client.preventsExistenceErrors() {
-				delivery = fakeDelivery(p, in.Username)
-				return nil
-			}
-			return errUserNotFound
-		}
+	return s.sendUserCode(c, func(tx store.Tx, p *pool, u *user) (*codeDeliveryWire, error) {
 		if !u.Enabled {
-			return errUserDisabled
+			return nil, errUserDisabled
 		}
 		attr := deliveryAttribute(p, u, true)
 		if attr == "" {
-			return invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
+			return nil, invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 		}
-		delivery, err = s.deliverCode(tx, p, u, PurposeForgotPassword, attr, forgotCodeValidity)
-		return err
+		return s.deliverCode(tx, p, u, PurposeForgotPassword, attr, forgotCodeValidity)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"CodeDeliveryDetails": delivery}, nil
 }
 
 func (s *Server) confirmForgotPassword(c *call) (any, error) {

@@ -142,7 +142,7 @@ func TestRequire(t *testing.T) {
 // refused, with both the local Cognito's clock and the verifier's moved.
 func TestRequireExpiry(t *testing.T) {
 	t.Parallel()
-	clk := &clock{now: time.Now()}
+	clk := cognitotest.NewClock(time.Now())
 	srv := cognitotest.NewServer(t, cognitotest.WithClock(clk.Now))
 	tokens := signIn(t, srv, "bo@example.com")
 	mw := httpauth.Require(localVerifier(t, srv, jwtverify.AccessToken, clk.Now))
@@ -566,19 +566,4 @@ func (f *forge) verifier(t *testing.T, edit func(*jwtverify.Config)) *jwtverify.
 }
 
 // clock is a clock the test moves.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+type clock = cognitotest.Clock

@@ -18,6 +18,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/cognitokit/cognito/cognitotest"
 	"github.com/cognitokit/cognito/jwtverify"
 )
 
@@ -182,24 +183,9 @@ func (s *jwksServer) handle(h http.HandlerFunc) {
 }
 
 // clock is a clock the test moves by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type clock = cognitotest.Clock
 
-func newClock() *clock { return &clock{now: time.Now().Truncate(time.Second)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+func newClock() *clock { return cognitotest.NewClock(time.Now().Truncate(time.Second)) }
 
 // forge is a pool of one's own: a key, its key-set server and a clock, to
 // sign any claims a test needs.

@@ -21,7 +21,7 @@ func TestAutoRefresh(t *testing.T) {
 		{"Cognito says expired", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clock := &fakeClock{now: time.Now()}
+			clock := cognitotest.NewClock(time.Now())
 			c := newCLI(t, secretFile, cognitotest.WithClock(clock.Now))
 			c.signUp("ka@example.com", "Sup3r-secret!")
 			c.login("ka@example.com", "Sup3r-secret!")

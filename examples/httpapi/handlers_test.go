@@ -273,7 +273,7 @@ type testAPI struct {
 
 func newTestAPI(t *testing.T, opts ...cognitotest.Option) *testAPI {
 	t.Helper()
-	a := &testAPI{t: t, clock: &clock{now: time.Now()}}
+	a := &testAPI{t: t, clock: cognitotest.NewClock(time.Now())}
 	a.srv = cognitotest.NewServer(t, append(opts, cognitotest.WithClock(a.clock.Now))...)
 	a.logger = slog.New(slog.NewTextHandler(lockedWriter{a}, nil))
 	a.useClient(t, cognito.Config{UserPoolID: a.srv.UserPoolID, ClientID: a.srv.ClientID, ClientSecret: a.srv.ClientSecret, Endpoint: a.srv.Endpoint})
@@ -479,22 +479,7 @@ func closedEndpoint(t *testing.T) string {
 }
 
 // clock is the local Cognito's clock, moved by the test.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+type clock = cognitotest.Clock
 
 // forge signs access tokens with its own key, published by its own JWKS
 // server, for the groups the local Cognito does not have yet.
