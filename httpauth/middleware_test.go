@@ -564,6 +564,3 @@ func (f *forge) verifier(t *testing.T, edit func(*jwtverify.Config)) *jwtverify.
 	}
 	return v
 }
-
-// clock is a clock the test moves.
-type clock = cognitotest.Clock

@@ -239,6 +239,3 @@ func keys(m map[string]any) []string {
 	slices.Sort(out)
 	return out
 }
-
-// fakeClock is a server clock the test moves.
-type fakeClock = cognitotest.Clock
