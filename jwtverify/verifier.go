@@ -219,7 +219,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
 // checkClaims applies every check but the signature.
 func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 	if c.Issuer != v.issuer {
-		return fmt.Errorf("%w: %q", ErrWrongIssuer, truncate(c.Issuer))
+		return fmt.Errorf("%w: %q, want %q", ErrWrongIssuer, truncate(c.Issuer), v.issuer)
 	}
 	switch {
 	case c.TokenUse != AccessToken && c.TokenUse != IDToken:

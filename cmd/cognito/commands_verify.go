@@ -70,8 +70,6 @@ The token itself is never printed.`,
 		switch {
 		case errors.Is(err, jwtverify.ErrJWKSUnavailable):
 			return fmt.Errorf("cannot check the token: %w", err)
-		case errors.Is(err, jwtverify.ErrWrongIssuer):
-			return fmt.Errorf("the token is not valid: %w; this pool's issuer is %s", err, v.Issuer())
 		case err != nil:
 			return fmt.Errorf("the token is not valid: %w", err)
 		}

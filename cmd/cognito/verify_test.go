@@ -108,7 +108,7 @@ func TestVerifyRefusals(t *testing.T) {
 		{"access token where ID is wanted", tokens.AccessToken + "\n", []string{"--token-use", "id"}, []string{"wrong token use"}},
 		{"session's access token as ID", "", []string{"--from-session", "--token-use", "id"}, []string{"wrong token use"}},
 		{"tampered", tampered + "\n", nil, []string{"bad signature"}},
-		{"another pool", foreign.AccessToken + "\n", nil, []string{"wrong issuer", other.srv.Endpoint, "this pool's issuer is " + c.srv.Endpoint + "/" + c.srv.UserPoolID}},
+		{"another pool", foreign.AccessToken + "\n", nil, []string{"wrong issuer", other.srv.Endpoint, "want \"" + c.srv.Endpoint + "/" + c.srv.UserPoolID}},
 		{"bad --token-use", tokens.AccessToken + "\n", []string{"--token-use", "refresh"}, []string{"--token-use must be access, id or any"}},
 		{"--id-token without --from-session", tokens.IDToken + "\n", []string{"--id-token"}, []string{"--from-session"}},
 	} {
