@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -39,7 +40,8 @@ type Server struct {
 	// Emulator is the server itself, for reading the outbox directly.
 	Emulator *emulator.Server
 
-	t testing.TB
+	t       testing.TB // nil for a server from Start
+	closers []func()
 }
 
 // Option configures the pool and client NewServer creates.
@@ -107,17 +109,31 @@ func testKey() (*rsa.PrivateKey, error) {
 // NewServer starts a local Cognito on a loopback port, creates a user pool
 // (email required and auto-verified) and an app client with the
 // USER_PASSWORD_AUTH and refresh flows enabled, and closes it all with
-// t.Cleanup. It fails the test if any of that fails.
+// t.Cleanup. It fails the test if any of that fails; a missing code in
+// LastCode is a test error.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	s.t = t
+	return s
+}
+
+// Start is NewServer for code that has no testing.TB — runnable examples,
+// a program's own demo: the caller must Close the server.
+func Start(opts ...Option) (*Server, error) {
 	var cfg config
 	for _, opt := range opts {
 		opt(&cfg)
 	}
+	s := &Server{Region: Region}
 	st := cfg.store
 	if st == nil {
 		st = store.NewMemory()
-		t.Cleanup(func() { st.Close() })
+		s.closers = append(s.closers, func() { st.Close() })
 	}
 	serverOpts := []emulator.Option{
 		emulator.WithRegion(Region),
@@ -127,14 +143,29 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if cfg.clock != nil {
 		serverOpts = append(serverOpts, emulator.WithClock(cfg.clock))
 	}
-	em := emulator.New(st, append(serverOpts, cfg.serverOptions...)...)
-	hs := httptest.NewServer(em)
-	t.Cleanup(hs.Close)
+	s.Emulator = emulator.New(st, append(serverOpts, cfg.serverOptions...)...)
+	hs := httptest.NewServer(s.Emulator)
+	s.closers = append(s.closers, hs.Close)
+	s.Endpoint = hs.URL
+	if err := s.createPoolAndClient(context.Background(), &cfg); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
 
-	s := &Server{Endpoint: hs.URL, Region: Region, Emulator: em, t: t}
-	ctx := context.Background()
+// Close stops the server and releases its memory store.
+func (s *Server) Close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+	s.closers = nil
+}
+
+// createPoolAndClient makes the pool and app client cfg describes, through
+// the server's own API.
+func (s *Server) createPoolAndClient(ctx context.Context, cfg *config) error {
 	client := s.Client()
-
 	poolIn := &cip.CreateUserPoolInput{
 		PoolName:               aws.String("cognitotest"),
 		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
@@ -150,7 +181,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}
 	pool, err := client.CreateUserPool(ctx, poolIn)
 	if err != nil {
-		t.Fatalf("cognitotest: creating user pool: %v", err)
+		return fmt.Errorf("cognitotest: creating user pool: %w", err)
 	}
 	s.UserPoolID = aws.ToString(pool.UserPool.Id)
 
@@ -169,11 +200,11 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}
 	appClient, err := client.CreateUserPoolClient(ctx, clientIn)
 	if err != nil {
-		t.Fatalf("cognitotest: creating app client: %v", err)
+		return fmt.Errorf("cognitotest: creating app client: %w", err)
 	}
 	s.ClientID = aws.ToString(appClient.UserPoolClient.ClientId)
 	s.ClientSecret = aws.ToString(appClient.UserPoolClient.ClientSecret)
-	return s
+	return nil
 }
 
 // AWSConfig returns an aws.Config for the SDK that reaches this server:
@@ -205,11 +236,12 @@ func (s *Server) SecretHash(username string) *string {
 
 // Messages returns the outbox: every email or SMS the server sent to
 // username (every message if username is empty), oldest first. A failure
-// to read it is a test error. Safe to call from any goroutine.
+// to read it is a test error (for a server from NewServer). Safe to call
+// from any goroutine.
 func (s *Server) Messages(username string) []emulator.Message {
-	s.t.Helper()
 	msgs, err := s.Emulator.Messages(context.Background(), username)
-	if err != nil {
+	if err != nil && s.t != nil {
+		s.t.Helper()
 		s.t.Errorf("cognitotest: reading outbox: %v", err)
 	}
 	return msgs
@@ -217,10 +249,9 @@ func (s *Server) Messages(username string) []emulator.Message {
 
 // LastCode returns the code (or temporary password) in the newest message
 // sent to username, which may be the username or the email or phone number
-// it was sent to. If there is none it reports a test error and returns "".
-// Safe to call from any goroutine.
+// it was sent to. If there is none it returns "", and for a server from
+// NewServer reports a test error. Safe to call from any goroutine.
 func (s *Server) LastCode(username string) string {
-	s.t.Helper()
 	msgs := s.Messages("")
 	for i := len(msgs) - 1; i >= 0; i-- {
 		m := msgs[i]
@@ -228,7 +259,10 @@ func (s *Server) LastCode(username string) string {
 			return m.Code
 		}
 	}
-	s.t.Errorf("cognitotest: no message was sent to %q", username)
+	if s.t != nil {
+		s.t.Helper()
+		s.t.Errorf("cognitotest: no message was sent to %q", username)
+	}
 	return ""
 }
 
