@@ -18,14 +18,7 @@ func exampleConfig(opts ...cognitotest.Option) (cognito.Config, func()) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	awsCfg := srv.AWSConfig()
-	return cognito.Config{
-		UserPoolID:   srv.UserPoolID,
-		ClientID:     srv.ClientID,
-		ClientSecret: srv.ClientSecret,
-		Endpoint:     srv.Endpoint,
-		AWSConfig:    &awsCfg,
-	}, srv.Close
+	return configFor(srv), srv.Close
 }
 
 // A user's life: register, confirm with the emailed code, sign in, read
