@@ -48,12 +48,23 @@ environment variables that point the SDKs and this tool at it. Codes that
 Cognito would email are kept in the outbox: GET /_local/messages.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.memory && !cmd.Flags().Changed("data") {
+				// Nothing of a memory server outlives it, and its secret
+				// file must not replace the one of the server that keeps
+				// its data in the default directory.
+				dir, err := os.MkdirTemp("", "cognito-local-")
+				if err != nil {
+					return fmt.Errorf("creating a directory for the secret file: %w", err)
+				}
+				defer os.RemoveAll(dir)
+				opts.dataDir = dir
+			}
 			return runLocal(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.addr, "addr", "127.0.0.1:9229", "address to listen on")
-	f.StringVar(&opts.dataDir, "data", defaultDataDir(), "directory for the database and the client secret file")
+	f.StringVar(&opts.dataDir, "data", defaultDataDir(), "directory for the database and the client secret file (with --memory: a temporary one, removed at exit, unless set)")
 	f.BoolVar(&opts.memory, "memory", false, "keep everything in memory (lost at exit)")
 	f.StringVar(&opts.region, "region", "eu-west-1", "region of the pools the server creates")
 	f.StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn or error")

@@ -245,3 +245,34 @@ func TestLocalRejectsBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalMemoryLeavesNothingBehind: a memory server keeps its secret file
+// in a temporary directory, not in the default data directory, and removes
+// it at exit.
+func TestLocalMemoryLeavesNothingBehind(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	run := startLocal(t, "--memory")
+	out := run.stdout.String()
+	i := strings.Index(out, "its secret is in ")
+	if i < 0 {
+		t.Fatalf("no secret file in:\n%s", out)
+	}
+	secretFile := strings.Fields(out[i+len("its secret is in "):])[0]
+	if strings.HasPrefix(secretFile, home) {
+		t.Fatalf("the memory server wrote its secret under the home directory: %s", secretFile)
+	}
+	if _, err := os.Stat(secretFile); err != nil {
+		t.Fatalf("secret file: %v", err)
+	}
+	if err := run.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(secretFile); !os.IsNotExist(err) {
+		t.Errorf("the secret file outlived the server: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".config", "cognitokit")); !os.IsNotExist(err) {
+		t.Errorf("the memory server created the default data directory: %v", err)
+	}
+}
