@@ -65,7 +65,9 @@ type Config struct {
 	// kids costs at most one fetch per interval.
 	RefetchInterval time.Duration
 	// CacheSize bounds the cache of verified tokens (default 10,000
-	// entries; negative disables it). An entry never outlives its token.
+	// entries; negative disables it). An entry never outlives its token,
+	// but it does outlive a key withdrawn from the key set: a token
+	// verified once stays accepted until it expires.
 	CacheSize int
 }
 
