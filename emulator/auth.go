@@ -51,7 +51,12 @@ func (s *Server) initiateAuth(c *call) (any, error) {
 		return s.refreshAuth(c, cl, p, in.AuthParameters)
 	case "":
 		return nil, invalidParameter("1 validation error detected: Value null at 'authFlow' failed to satisfy constraint: Member must not be null")
-	case "USER_SRP_AUTH", "CUSTOM_AUTH", "USER_AUTH":
+	case "USER_SRP_AUTH":
+		if !cl.allowsFlow("ALLOW_USER_SRP_AUTH") {
+			return nil, invalidParameter("USER_SRP_AUTH is not enabled for the client.")
+		}
+		return s.srpAuth(c, cl, p, in.AuthParameters)
+	case "CUSTOM_AUTH", "USER_AUTH":
 		return nil, invalidParameter("The local Cognito does not support the %s flow yet; use USER_PASSWORD_AUTH.", in.AuthFlow)
 	default:
 		return nil, invalidParameter("Initiate Auth method not supported.")
@@ -88,11 +93,25 @@ func (s *Server) passwordAuth(c *call, cl *appClient, p *pool, params map[string
 		return nil, errPasswordAttempts
 	}
 	ok := passwordMatches(p.ID, u, password)
+	return s.signIn(c, cl, p, u.Username, ok, nil)
+}
 
+// signIn records the outcome of a password check (USER_PASSWORD_AUTH or
+// SRP's PASSWORD_VERIFIER) for the user named username and answers it: a
+// wrong password is counted towards the lockout; a right one gives tokens,
+// or the NEW_PASSWORD_REQUIRED challenge, or the error the user's state
+// calls for. before, if set, runs first in the same transaction.
+func (s *Server) signIn(c *call, cl *appClient, p *pool, username string, ok bool, before func(tx store.Tx) error) (any, error) {
 	var sess *session
 	var challenge *authResult
-	err = s.update(c, func(tx store.Tx) error {
-		u, err = getRecord[user](tx, kindUser, userKey(p.ID, p.usernameKey(u.Username)))
+	var u *user
+	err := s.update(c, func(tx store.Tx) (err error) {
+		if before != nil {
+			if err := before(tx); err != nil {
+				return err
+			}
+		}
+		u, err = getRecord[user](tx, kindUser, userKey(p.ID, p.usernameKey(username)))
 		if isNotFound(err) {
 			return errIncorrectCredentials
 		}
@@ -240,6 +259,10 @@ type challengeRecord struct {
 	ClientID    string    `json:"clientId"`
 	UsernameKey string    `json:"usernameKey"`
 	Expires     time.Time `json:"expires"`
+	// For PASSWORD_VERIFIER: the client's A and the server's b and B.
+	SRPA []byte `json:"srpA,omitempty"`
+	SRPb []byte `json:"srpb,omitempty"`
+	SRPB []byte `json:"srpB,omitempty"`
 }
 
 // newPasswordChallenge answers a sign-in with a temporary password: the
@@ -283,7 +306,11 @@ func (s *Server) respondToAuthChallenge(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	if in.ChallengeName != "NEW_PASSWORD_REQUIRED" {
+	switch in.ChallengeName {
+	case "NEW_PASSWORD_REQUIRED":
+	case "PASSWORD_VERIFIER":
+		return s.passwordVerifier(c, &in)
+	default:
 		return nil, invalidParameter("The local Cognito does not support the %s challenge.", truncate(in.ChallengeName, 64))
 	}
 	name, password := in.ChallengeResponses["USERNAME"], in.ChallengeResponses["NEW_PASSWORD"]

@@ -70,3 +70,58 @@ func TestJavaScriptSDK(t *testing.T) {
 		})
 	}
 }
+
+// TestJavaScriptSRPClient signs in with USER_SRP_AUTH through
+// amazon-cognito-identity-js (testdata/jssdk/srp.mjs), the library behind
+// Amplify's sign-in: the local Cognito's SRP must match a real client's
+// arithmetic to the byte.
+func TestJavaScriptSRPClient(t *testing.T) {
+	missing := t.Skipf
+	if os.Getenv("COGNITOKIT_REQUIRE_JSSDK") == "1" {
+		missing = t.Fatalf
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing("node is not on PATH; install Node.js 20+ to run the SRP client check")
+		return
+	}
+	if _, err := os.Stat(filepath.Join(jssdkDir, "node_modules", "amazon-cognito-identity-js")); err != nil {
+		missing("amazon-cognito-identity-js is not installed; run `npm ci --prefix emulator/testdata/jssdk`")
+		return
+	}
+	for _, tc := range []struct {
+		name string
+		opts []cognitotest.Option
+	}{
+		{"username pool", nil},
+		{"email as username", []cognitotest.Option{cognitotest.WithEmailAsUsername()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, tc.opts...)
+			signUpConfirmed(t, srv, "ana@example.com", password)
+			for _, pw := range []string{password, "Wr0ng-password"} {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				cmd := exec.CommandContext(ctx, node, "srp.mjs")
+				cmd.Dir = jssdkDir
+				cmd.Env = append(os.Environ(),
+					"COGNITO_ENDPOINT="+srv.Endpoint,
+					"COGNITO_USER_POOL_ID="+srv.UserPoolID,
+					"COGNITO_CLIENT_ID="+srv.ClientID,
+					"COGNITO_TEST_USERNAME=ana@example.com",
+					"COGNITO_TEST_PASSWORD="+pw,
+				)
+				var stdout, stderr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				err := cmd.Run()
+				cancel()
+				got := strings.TrimSpace(stdout.String())
+				if pw == password && (err != nil || got != "ok") {
+					t.Fatalf("node srp.mjs: %v, printed %q\n%s", err, got, stderr.Bytes())
+				}
+				if pw != password && (err == nil || !strings.Contains(got, "NotAuthorizedException")) {
+					t.Fatalf("node srp.mjs with a wrong password: %v, printed %q", err, got)
+				}
+			}
+		})
+	}
+}
