@@ -210,6 +210,7 @@ func FuzzHandler(f *testing.F) {
 		{"InitiateAuth", `{"ClientId":"$CLIENT","AuthFlow":"REFRESH_TOKEN_AUTH","AuthParameters":{"REFRESH_TOKEN":"$REFRESH"}}`},
 		{"InitiateAuth", `{"ClientId":"$CLIENT","AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"fuzzuser","SRP_A":"abc"}}`},
 		{"RespondToAuthChallenge", `{"ClientId":"$CLIENT","ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"x","ChallengeResponses":{"USERNAME":"fuzzuser","NEW_PASSWORD":"Passw0rd!2"}}`},
+		{"RespondToAuthChallenge", `{"ClientId":"$CLIENT","ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":"fuzzuser","PASSWORD_CLAIM_SECRET_BLOCK":"Zm9v","PASSWORD_CLAIM_SIGNATURE":"YmFy","TIMESTAMP":"Thu Nov 5 09:04:03 UTC 2026"}}`},
 		{"GetUser", `{"AccessToken":"$ACCESS"}`},
 		{"GetUser", `{"AccessToken":"$ID_TOKEN"}`},
 		{"UpdateUserAttributes", `{"AccessToken":"$ACCESS","UserAttributes":[{"Name":"email","Value":"other@example.com"},{"Name":"name","Value":"Fuzz"}]}`},
