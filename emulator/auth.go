@@ -183,14 +183,21 @@ func startSession(tx store.Tx, now time.Time, cl *appClient, p *pool, u *user) (
 // authenticated signs the tokens of a sign-in (outside any transaction).
 func (s *Server) authenticated(c *call, cl *appClient, p *pool, u *user, sess *session) (*authResult, error) {
 	var key *signingKey
+	var groups []string
 	err := s.view(c, func(tx store.Tx) (err error) {
-		key, err = s.poolKey(tx, p.ID)
+		if key, err = s.poolKey(tx, p.ID); err != nil {
+			return err
+		}
+		gs, err := userGroups(tx, p, u)
+		for _, g := range gs {
+			groups = append(groups, g.Name)
+		}
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	tokens, err := s.issueTokens(key, c.baseURL+"/"+p.ID, cl, u, sess)
+	tokens, err := s.issueTokens(key, c.baseURL+"/"+p.ID, cl, u, sess, groups)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,10 @@
 // RevokeToken; AdminCreateUser, AdminConfirmSignUp, AdminGetUser,
 // AdminDeleteUser, AdminSetUserPassword, AdminResetUserPassword,
 // AdminUpdateUserAttributes, AdminDisableUser, AdminEnableUser,
-// AdminUserGlobalSignOut, ListUsers.
+// AdminUserGlobalSignOut, ListUsers; CreateGroup, GetGroup, ListGroups,
+// DeleteGroup, AdminAddUserToGroup, AdminRemoveUserFromGroup,
+// AdminListGroupsForUser, ListUsersInGroup (members' tokens carry
+// cognito:groups).
 //
 // Besides the API the server answers:
 //

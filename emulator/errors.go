@@ -25,6 +25,7 @@ const (
 	excAliasExists           = "AliasExistsException"
 	excCodeMismatch          = "CodeMismatchException"
 	excExpiredCode           = "ExpiredCodeException"
+	excGroupExists           = "GroupExistsException"
 	excInternal              = "InternalErrorException"
 	excInvalidParameter      = "InvalidParameterException"
 	excInvalidPassword       = "InvalidPasswordException"

@@ -24,6 +24,7 @@ const (
 	kindMessage   = "message"   // zero-padded sequence number: the outbox
 	kindMeta      = "meta"      // counters
 	kindChallenge = "challenge" // poolID/SHA-256 of a challenge session (hex)
+	kindGroup     = "group"     // poolID/groupName
 )
 
 // pool is a user pool and its settings.
@@ -124,6 +125,8 @@ type user struct {
 	// end of the current lockout.
 	FailedSignIns int       `json:"failedSignIns,omitempty"`
 	LockedUntil   time.Time `json:"lockedUntil,omitzero"`
+	// Groups are the names of the groups the user is in, sorted.
+	Groups []string `json:"groups,omitempty"`
 }
 
 // code is a one-time code sent to a user.

@@ -404,7 +404,7 @@ func (s *Server) deleteUserPool(c *call) (any, error) {
 				return err
 			}
 		}
-		for _, kind := range []string{kindUser, kindAlias, kindCode, kindSession, kindChallenge} {
+		for _, kind := range []string{kindUser, kindAlias, kindCode, kindSession, kindChallenge, kindGroup} {
 			if err := deletePrefix(tx, kind, prefix); err != nil {
 				return err
 			}

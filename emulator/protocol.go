@@ -91,6 +91,15 @@ var actions = map[string]action{
 	"AdminEnableUser":           {true, (*Server).adminEnableUser},
 	"AdminUserGlobalSignOut":    {true, (*Server).adminUserGlobalSignOut},
 	"ListUsers":                 {true, (*Server).listUsers},
+	// Groups.
+	"CreateGroup":              {true, (*Server).createGroup},
+	"GetGroup":                 {true, (*Server).getGroup},
+	"ListGroups":               {true, (*Server).listGroups},
+	"DeleteGroup":              {true, (*Server).deleteGroup},
+	"AdminAddUserToGroup":      {true, (*Server).adminAddUserToGroup},
+	"AdminRemoveUserFromGroup": {true, (*Server).adminRemoveUserFromGroup},
+	"AdminListGroupsForUser":   {true, (*Server).adminListGroupsForUser},
+	"ListUsersInGroup":         {true, (*Server).listUsersInGroup},
 }
 
 // serveAction answers POST /: it checks the protocol envelope, dispatches on

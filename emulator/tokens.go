@@ -101,11 +101,12 @@ type tokenSet struct {
 	IdToken      string `json:"IdToken"`
 }
 
-// issueTokens signs an access and an ID token for u from sess.
-func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *user, sess *session) (*tokenSet, error) {
+// issueTokens signs an access and an ID token for u from sess; groups, in
+// order, become their cognito:groups claim.
+func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *user, sess *session, groups []string) (*tokenSet, error) {
 	now := s.now()
 	common := func(validity time.Duration) jwt.MapClaims {
-		return jwt.MapClaims{
+		claims := jwt.MapClaims{
 			"sub":        u.Attributes["sub"],
 			"iss":        issuer,
 			"origin_jti": sess.OriginJTI,
@@ -115,6 +116,10 @@ func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *u
 			"exp":        now.Add(validity).Unix(),
 			"jti":        uuid.NewString(),
 		}
+		if len(groups) > 0 {
+			claims["cognito:groups"] = groups
+		}
+		return claims
 	}
 	access := common(cl.AccessTokenValidity)
 	access["token_use"] = "access"

@@ -464,8 +464,8 @@ func decodeSegment(t *testing.T, seg string) []byte {
 }
 
 // The forge signs tokens with its own key, published by its own JWKS
-// server: the local Cognito has no groups yet, so tokens with
-// cognito:groups (and custom scopes) are forged.
+// server, so a test can give a token any groups and scopes (the local
+// Cognito issues only its own scope).
 const (
 	forgedPool   = "eu-west-1_Forged1"
 	forgedClient = "forgedclient123"
