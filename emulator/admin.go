@@ -331,11 +331,7 @@ func (s *Server) listUsers(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	limit, err := pageSize(in.Limit, false)
-	if err != nil {
-		return nil, err
-	}
-	after, err := decodePageToken(in.PaginationToken)
+	limit, after, err := page(in.Limit, false, in.PaginationToken)
 	if err != nil {
 		return nil, err
 	}

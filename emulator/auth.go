@@ -73,7 +73,20 @@ func (s *Server) passwordAuth(c *call, cl *appClient, p *pool, params map[string
 	if password == "" {
 		return nil, invalidParameter("Missing required parameter PASSWORD")
 	}
-	if err := checkSecretHash(cl, params["SECRET_HASH"], name); err != nil {
+	u, err := s.signingInUser(c, cl, p, name, params["SECRET_HASH"])
+	if err != nil {
+		return nil, err
+	}
+	ok := passwordMatches(p.ID, u, password)
+	return s.signIn(c, cl, p, u.Username, ok, nil)
+}
+
+// signingInUser finds the user a sign-in names, after checking the
+// SECRET_HASH: an unknown user is UserNotFoundException (a wrong password,
+// when the client hides user existence), a locked-out one is refused
+// before any password check.
+func (s *Server) signingInUser(c *call, cl *appClient, p *pool, name, secretHash string) (*user, error) {
+	if err := checkSecretHash(cl, secretHash, name); err != nil {
 		return nil, err
 	}
 	var u *user
@@ -92,8 +105,7 @@ func (s *Server) passwordAuth(c *call, cl *appClient, p *pool, params map[string
 	if s.lockedOut(u) {
 		return nil, errPasswordAttempts
 	}
-	ok := passwordMatches(p.ID, u, password)
-	return s.signIn(c, cl, p, u.Username, ok, nil)
+	return u, nil
 }
 
 // signIn records the outcome of a password check (USER_PASSWORD_AUTH or

@@ -131,11 +131,7 @@ func (s *Server) listGroups(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	limit, err := pageSize(in.Limit, false)
-	if err != nil {
-		return nil, err
-	}
-	after, err := decodePageToken(in.NextToken)
+	limit, after, err := page(in.Limit, false, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -270,11 +266,7 @@ func (s *Server) listUsersInGroup(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	limit, err := pageSize(in.Limit, false)
-	if err != nil {
-		return nil, err
-	}
-	after, err := decodePageToken(in.NextToken)
+	limit, after, err := page(in.Limit, false, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

@@ -344,11 +344,7 @@ func (s *Server) listUserPools(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	limit, err := pageSize(in.MaxResults, true)
-	if err != nil {
-		return nil, err
-	}
-	after, err := decodePageToken(in.NextToken)
+	limit, after, err := page(in.MaxResults, true, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -665,11 +661,7 @@ func (s *Server) listUserPoolClients(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	limit, err := pageSize(in.MaxResults, false)
-	if err != nil {
-		return nil, err
-	}
-	after, err := decodePageToken(in.NextToken)
+	limit, after, err := page(in.MaxResults, false, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -720,8 +712,19 @@ func (s *Server) deleteUserPoolClient(c *call) (any, error) {
 	})
 }
 
-// pageSize validates a MaxResults/Limit member (1 to 60). required says
-// whether the member must be present (ListUserPools) or defaults to 60.
+// page reads a list call's paging members: the page size (MaxResults or
+// Limit, 1 to 60; required says whether it must be present, as for
+// ListUserPools, or defaults to 60) and the key after which the page starts
+// (from NextToken or PaginationToken).
+func page(size *int32, required bool, token string) (limit int, after string, err error) {
+	if limit, err = pageSize(size, required); err != nil {
+		return 0, "", err
+	}
+	after, err = decodePageToken(token)
+	return limit, after, err
+}
+
+// pageSize validates a MaxResults/Limit member (1 to 60).
 func pageSize(n *int32, required bool) (int, error) {
 	if n == nil {
 		if required {

@@ -26,24 +26,9 @@ func (s *Server) srpAuth(c *call, cl *appClient, p *pool, params map[string]stri
 	if len(srpA) > 2048 || !ok || clientPublic.Sign() <= 0 {
 		return nil, invalidParameter("Missing or invalid parameter SRP_A")
 	}
-	if err := checkSecretHash(cl, params["SECRET_HASH"], name); err != nil {
+	u, err := s.signingInUser(c, cl, p, name, params["SECRET_HASH"])
+	if err != nil {
 		return nil, err
-	}
-	var u *user
-	err := s.view(c, func(tx store.Tx) (err error) {
-		u, err = findUser(tx, p, name)
-		return err
-	})
-	switch {
-	case isNotFound(err) && cl.preventsExistenceErrors():
-		return nil, errIncorrectCredentials
-	case isNotFound(err):
-		return nil, errUserNotFound
-	case err != nil:
-		return nil, err
-	}
-	if s.lockedOut(u) {
-		return nil, errPasswordAttempts
 	}
 	challenge, err := srp.NewServerChallenge(u.Verifier)
 	if err != nil {
