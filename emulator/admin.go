@@ -35,19 +35,29 @@ func (s *Server) withAdminUser(c *call, in *adminInput, write bool, fn func(tx s
 		run = s.update
 	}
 	return run(c, func(tx store.Tx) error {
-		p, err := loadPool(tx, in.UserPoolId)
-		if err != nil {
-			return err
-		}
-		u, err := findUser(tx, p, in.Username)
-		if isNotFound(err) {
-			return errUserNotFound
-		}
+		p, u, err := adminUser(tx, in.UserPoolId, in.Username)
 		if err != nil {
 			return err
 		}
 		return fn(tx, p, u)
 	})
+}
+
+// adminUser reads the pool and the user an administrative call names;
+// an unknown user is UserNotFoundException.
+func adminUser(tx store.Tx, poolID, username string) (*pool, *user, error) {
+	p, err := loadPool(tx, poolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := findUser(tx, p, username)
+	if isNotFound(err) {
+		return nil, nil, errUserNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, u, nil
 }
 
 func (s *Server) adminCreateUser(c *call) (any, error) {
@@ -144,11 +154,18 @@ func (s *Server) setTemporaryPassword(p *pool, u *user, password string) error {
 		return err
 	}
 	setPassword(u, salt, verifier)
-	u.TemporaryPasswordExpires = time.Time{}
-	if days := p.Policy.TemporaryPasswordValidityDays; days > 0 {
-		u.TemporaryPasswordExpires = s.now().Add(time.Duration(days) * 24 * time.Hour)
-	}
+	u.TemporaryPasswordExpires = s.temporaryPasswordExpiry(p)
 	return nil
+}
+
+// temporaryPasswordExpiry is when a temporary password set now expires:
+// after the pool's TemporaryPasswordValidityDays, or never for 0.
+func (s *Server) temporaryPasswordExpiry(p *pool) time.Time {
+	days := p.Policy.TemporaryPasswordValidityDays
+	if days <= 0 {
+		return time.Time{}
+	}
+	return s.now().Add(time.Duration(days) * 24 * time.Hour)
 }
 
 // invite sends the temporary password to the user, by the mediums asked
@@ -232,14 +249,17 @@ func (s *Server) adminSetUserPassword(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
+	if err := checkUsernameSyntax(in.Username); err != nil {
+		return nil, err
+	}
 	if err := checkPasswordSyntax("password", in.Password); err != nil {
 		return nil, err
 	}
 	var p *pool
 	var u *user
-	err := s.withAdminUser(c, &in, false, func(_ store.Tx, pl *pool, us *user) error {
-		p, u = pl, us
-		return nil
+	err := s.view(c, func(tx store.Tx) (err error) {
+		p, u, err = adminUser(tx, in.UserPoolId, in.Username)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -247,20 +267,22 @@ func (s *Server) adminSetUserPassword(c *call) (any, error) {
 	if err := p.Policy.check(in.Password); err != nil {
 		return nil, err
 	}
+	// The verifier is computed outside the transaction: it is the costly part.
 	salt, verifier, err := newVerifier(p.ID, u.Username, in.Password)
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.withAdminUser(c, &in, true, func(tx store.Tx, p *pool, u *user) error {
+	return nil, s.update(c, func(tx store.Tx) error {
+		p, u, err := adminUser(tx, in.UserPoolId, in.Username)
+		if err != nil {
+			return err
+		}
 		setPassword(u, salt, verifier)
 		u.Modified = s.now()
 		if in.Permanent {
 			u.Status, u.TemporaryPasswordExpires = statusConfirmed, time.Time{}
 		} else {
-			u.Status = statusForceChangePassword
-			if days := p.Policy.TemporaryPasswordValidityDays; days > 0 {
-				u.TemporaryPasswordExpires = s.now().Add(time.Duration(days) * 24 * time.Hour)
-			}
+			u.Status, u.TemporaryPasswordExpires = statusForceChangePassword, s.temporaryPasswordExpiry(p)
 		}
 		return saveUser(tx, p, u)
 	})

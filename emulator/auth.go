@@ -117,6 +117,7 @@ func (s *Server) signIn(c *call, cl *appClient, p *pool, username string, ok boo
 	var sess *session
 	var challenge *authResult
 	var u *user
+	var g *grant
 	err := s.update(c, func(tx store.Tx) (err error) {
 		if before != nil {
 			if err := before(tx); err != nil {
@@ -157,7 +158,10 @@ func (s *Server) signIn(c *call, cl *appClient, p *pool, username string, ok boo
 			challenge, err = s.newPasswordChallenge(tx, cl, p, u)
 			return err
 		}
-		sess, err = startSession(tx, s.now(), cl, p, u)
+		if sess, err = startSession(tx, s.now(), cl, p, u); err != nil {
+			return err
+		}
+		g, err = s.grantFor(tx, p, u)
 		return err
 	})
 	if err != nil {
@@ -166,7 +170,7 @@ func (s *Server) signIn(c *call, cl *appClient, p *pool, username string, ok boo
 	if challenge != nil {
 		return challenge, nil
 	}
-	return s.authenticated(c, cl, p, u, sess)
+	return s.authenticated(c, cl, p, u, sess, g)
 }
 
 // startSession records a new sign-in of u through cl.
@@ -192,24 +196,32 @@ func startSession(tx store.Tx, now time.Time, cl *appClient, p *pool, u *user) (
 	return sess, nil
 }
 
-// authenticated signs the tokens of a sign-in (outside any transaction).
-func (s *Server) authenticated(c *call, cl *appClient, p *pool, u *user, sess *session) (*authResult, error) {
-	var key *signingKey
-	var groups []string
-	err := s.view(c, func(tx store.Tx) (err error) {
-		if key, err = s.poolKey(tx, p.ID); err != nil {
-			return err
-		}
-		gs, err := userGroups(tx, p, u)
-		for _, g := range gs {
-			groups = append(groups, g.Name)
-		}
-		return err
-	})
+// grant is what signing a user's tokens needs, read in the transaction
+// that authenticated the user: the pool's key and the user's groups.
+type grant struct {
+	key    *signingKey
+	groups []string
+}
+
+func (s *Server) grantFor(tx store.Tx, p *pool, u *user) (*grant, error) {
+	key, err := s.poolKey(tx, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	tokens, err := s.issueTokens(key, c.baseURL+"/"+p.ID, cl, u, sess, groups)
+	gs, err := userGroups(tx, p, u)
+	if err != nil {
+		return nil, err
+	}
+	g := &grant{key: key}
+	for _, group := range gs {
+		g.groups = append(g.groups, group.Name)
+	}
+	return g, nil
+}
+
+// authenticated signs the tokens of a sign-in (outside any transaction).
+func (s *Server) authenticated(c *call, cl *appClient, p *pool, u *user, sess *session, g *grant) (*authResult, error) {
+	tokens, err := s.issueTokens(g.key, c.baseURL+"/"+p.ID, cl, u, sess, g.groups)
 	if err != nil {
 		return nil, err
 	}
@@ -228,6 +240,7 @@ func (s *Server) refreshAuth(c *call, cl *appClient, p *pool, params map[string]
 	}
 	var sess *session
 	var u *user
+	var g *grant
 	err := s.view(c, func(tx store.Tx) error {
 		key, err := tx.Get(kindRefresh, hashToken(token))
 		if isNotFound(err) {
@@ -250,6 +263,10 @@ func (s *Server) refreshAuth(c *call, cl *appClient, p *pool, params map[string]
 		if isNotFound(err) {
 			return errRevokedRefreshToken
 		}
+		if err != nil {
+			return err
+		}
+		g, err = s.grantFor(tx, p, u)
 		return err
 	})
 	if err != nil {
@@ -264,7 +281,7 @@ func (s *Server) refreshAuth(c *call, cl *appClient, p *pool, params map[string]
 	if !u.Enabled {
 		return nil, errUserDisabled
 	}
-	res, err := s.authenticated(c, cl, p, u, sess)
+	res, err := s.authenticated(c, cl, p, u, sess, g)
 	if err != nil {
 		return nil, err
 	}
@@ -378,6 +395,7 @@ func (s *Server) respondToAuthChallenge(c *call) (any, error) {
 		return nil, err
 	}
 	var sess *session
+	var g *grant
 	err = s.update(c, func(tx store.Tx) error {
 		u, err = getRecord[user](tx, kindUser, userKey(p.ID, p.usernameKey(u.Username)))
 		if err != nil {
@@ -394,13 +412,16 @@ func (s *Server) respondToAuthChallenge(c *call) (any, error) {
 		if err := saveUser(tx, p, u); err != nil {
 			return err
 		}
-		sess, err = startSession(tx, s.now(), cl, p, u)
+		if sess, err = startSession(tx, s.now(), cl, p, u); err != nil {
+			return err
+		}
+		g, err = s.grantFor(tx, p, u)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.authenticated(c, cl, p, u, sess)
+	return s.authenticated(c, cl, p, u, sess, g)
 }
 
 type revokeTokenInput struct {

@@ -204,18 +204,11 @@ func (s *Server) withGroupMember(c *call, in *groupInput, fn func(tx store.Tx, p
 		return err
 	}
 	return s.update(c, func(tx store.Tx) error {
-		p, err := loadPool(tx, in.UserPoolId)
+		p, u, err := adminUser(tx, in.UserPoolId, in.Username)
 		if err != nil {
 			return err
 		}
 		if _, err := loadGroup(tx, p, in.GroupName); err != nil {
-			return err
-		}
-		u, err := findUser(tx, p, in.Username)
-		if isNotFound(err) {
-			return errUserNotFound
-		}
-		if err != nil {
 			return err
 		}
 		return fn(tx, p, u)

@@ -124,7 +124,7 @@ func (s *Server) verifyUserAttribute(c *call) (any, error) {
 		if in.AttributeName != "email" && in.AttributeName != "phone_number" {
 			return invalidParameter("Only email and phone_number can be verified.")
 		}
-		if err := s.useCode(tx, a.pool, a.user, PurposeVerifyAttribute, in.AttributeName, in.Code, errAttemptLimit); err != nil {
+		if _, err := s.useCode(tx, a.pool, a.user, PurposeVerifyAttribute, in.AttributeName, in.Code, errAttemptLimit); err != nil {
 			return err
 		}
 		before := maps.Clone(a.user.Attributes)

@@ -192,16 +192,13 @@ func (s *Server) confirmSignUp(c *call) (any, error) {
 		if u.Status != statusUnconfirmed {
 			return notAuthorized("User cannot be confirmed. Current status is %s", u.Status)
 		}
-		rec, err := getRecord[code](tx, kindCode, codeKey(p, u, PurposeSignUp, ""))
-		if err != nil && !isNotFound(err) {
-			return err
-		}
-		if err := s.useCode(tx, p, u, PurposeSignUp, "", in.ConfirmationCode, errTooManyCodeFailures); err != nil {
+		rec, err := s.useCode(tx, p, u, PurposeSignUp, "", in.ConfirmationCode, errTooManyCodeFailures)
+		if err != nil {
 			return err
 		}
 		before := maps.Clone(u.Attributes)
 		u.Status, u.Modified = statusConfirmed, s.now()
-		if rec != nil && rec.Attribute != "" {
+		if rec.Attribute != "" {
 			u.Attributes[rec.Attribute+"_verified"] = "true"
 		}
 		if err := syncAliases(tx, p, u, before); err != nil {
@@ -321,7 +318,7 @@ func (s *Server) confirmForgotPassword(c *call) (any, error) {
 		if err != nil {
 			return err
 		}
-		if err := s.useCode(tx, p, u, PurposeForgotPassword, "", in.ConfirmationCode, errAttemptLimit); err != nil {
+		if _, err := s.useCode(tx, p, u, PurposeForgotPassword, "", in.ConfirmationCode, errAttemptLimit); err != nil {
 			return err
 		}
 		setPassword(u, salt, verifier)

@@ -314,32 +314,33 @@ func nextSequence(tx store.Tx, name string) (string, error) {
 }
 
 // useCode checks a code the caller typed against the one u was sent for
-// purpose (and attribute). A right code is consumed; a wrong one is
-// counted (and kept, via commitThen); after maxCodeFailures wrong codes even
-// the right one is refused with tooMany until a new code is sent.
-func (s *Server) useCode(tx store.Tx, p *pool, u *user, purpose, attribute, given string, tooMany *apiError) error {
+// purpose (and attribute) and returns it. A right code is consumed; a
+// wrong one is counted (and kept, via commitThen); after maxCodeFailures
+// wrong codes even the right one is refused with tooMany until a new code
+// is sent.
+func (s *Server) useCode(tx store.Tx, p *pool, u *user, purpose, attribute, given string, tooMany *apiError) (*code, error) {
 	key := codeKey(p, u, purpose, attribute)
 	rec, err := getRecord[code](tx, kindCode, key)
 	if isNotFound(err) {
-		return errCodeExpired
+		return nil, errCodeExpired
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if rec.Failures >= maxCodeFailures {
-		return tooMany
+		return nil, tooMany
 	}
 	if s.now().After(rec.Expires) {
-		return errCodeExpired
+		return nil, errCodeExpired
 	}
 	if !constantTimeEqual(given, rec.Value) {
 		rec.Failures++
 		if err := putRecord(tx, kindCode, key, rec); err != nil {
-			return err
+			return nil, err
 		}
-		return &commitThen{errCodeMismatch}
+		return nil, &commitThen{errCodeMismatch}
 	}
-	return tx.Delete(kindCode, key)
+	return rec, tx.Delete(kindCode, key)
 }
 
 var errTooManyCodeFailures = newError(excTooManyFailedAttempts, "Too many failed attempts, please request a new code.")

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -274,5 +278,56 @@ func TestLocalMemoryLeavesNothingBehind(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, ".config", "cognitokit")); !os.IsNotExist(err) {
 		t.Errorf("the memory server created the default data directory: %v", err)
+	}
+}
+
+// TestLocalShutsDownOnSignal runs `cognito local` as a real process (this
+// test binary, calling main) and stops it with SIGTERM and SIGINT: it must
+// shut down cleanly, exit 0.
+func TestLocalShutsDownOnSignal(t *testing.T) {
+	if os.Getenv("COGNITO_LOCAL_CHILD") == "1" {
+		os.Args = []string{"cognito", "local", "--memory", "--addr", "127.0.0.1:0"}
+		main() // exits
+	}
+	for _, sig := range []os.Signal{syscall.SIGTERM, os.Interrupt} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestLocalShutsDownOnSignal$")
+			cmd.Env = append(os.Environ(), "COGNITO_LOCAL_CHILD=1", "HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stderr syncBuffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			ready := make(chan struct{})
+			go func() {
+				scanner := bufio.NewScanner(stdout)
+				for scanner.Scan() {
+					if strings.Contains(scanner.Text(), "_local/messages") {
+						close(ready)
+						break
+					}
+				}
+				io.Copy(io.Discard, stdout)
+			}()
+			select {
+			case <-ready:
+			case <-time.After(30 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("cognito local did not start; stderr:\n%s", stderr.String())
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("after %v: %v; stderr:\n%s", sig, err, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "shutting down") {
+				t.Errorf("no shutdown in the log:\n%s", stderr.String())
+			}
+		})
 	}
 }
