@@ -143,7 +143,12 @@ func Start(opts ...Option) (*Server, error) {
 	if cfg.clock != nil {
 		serverOpts = append(serverOpts, emulator.WithClock(cfg.clock))
 	}
-	s.Emulator = emulator.New(st, append(serverOpts, cfg.serverOptions...)...)
+	em, err := emulator.New(context.Background(), st, append(serverOpts, cfg.serverOptions...)...)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.Emulator = em
 	hs := httptest.NewServer(s.Emulator)
 	s.closers = append(s.closers, hs.Close)
 	s.Endpoint = hs.URL

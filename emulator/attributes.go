@@ -8,13 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-)
 
-// attributeWire is Cognito's AttributeType.
-type attributeWire struct {
-	Name  string `json:"Name"`
-	Value string `json:"Value"`
-}
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
 
 // standardSchema is the schema every pool starts with, in Cognito's order.
 func standardSchema() []schemaAttribute {
@@ -52,42 +49,30 @@ func standardSchema() []schemaAttribute {
 	}
 }
 
-// schemaAttributeWire is Cognito's SchemaAttributeType.
-type schemaAttributeWire struct {
-	Name                       string                `json:"Name,omitempty"`
-	AttributeDataType          string                `json:"AttributeDataType,omitempty"`
-	DeveloperOnlyAttribute     *bool                 `json:"DeveloperOnlyAttribute,omitempty"`
-	Mutable                    *bool                 `json:"Mutable,omitempty"`
-	Required                   *bool                 `json:"Required,omitempty"`
-	NumberAttributeConstraints *numberConstraintWire `json:"NumberAttributeConstraints,omitempty"`
-	StringAttributeConstraints *stringConstraintWire `json:"StringAttributeConstraints,omitempty"`
-}
-
-type numberConstraintWire struct {
-	MinValue string `json:"MinValue,omitempty"`
-	MaxValue string `json:"MaxValue,omitempty"`
-}
-
-type stringConstraintWire struct {
-	MinLength string `json:"MinLength,omitempty"`
-	MaxLength string `json:"MaxLength,omitempty"`
-}
-
-func (a schemaAttribute) wire() schemaAttributeWire {
-	w := schemaAttributeWire{
-		Name:                   a.Name,
-		AttributeDataType:      a.DataType,
-		DeveloperOnlyAttribute: ptr(a.DeveloperOnly),
-		Mutable:                ptr(a.Mutable),
-		Required:               ptr(a.Required),
+// shape is the attribute as the API describes it.
+func (a schemaAttribute) shape() types.SchemaAttributeType {
+	out := types.SchemaAttributeType{
+		Name:                   aws.String(a.Name),
+		AttributeDataType:      types.AttributeDataType(a.DataType),
+		DeveloperOnlyAttribute: aws.Bool(a.DeveloperOnly),
+		Mutable:                aws.Bool(a.Mutable),
+		Required:               aws.Bool(a.Required),
 	}
 	switch a.DataType {
 	case "String":
-		w.StringAttributeConstraints = &stringConstraintWire{MinLength: a.StringMinLength, MaxLength: a.StringMaxLength}
+		out.StringAttributeConstraints = &types.StringAttributeConstraintsType{MinLength: optional(a.StringMinLength), MaxLength: optional(a.StringMaxLength)}
 	case "Number":
-		w.NumberAttributeConstraints = &numberConstraintWire{MinValue: a.NumberMinValue, MaxValue: a.NumberMaxValue}
+		out.NumberAttributeConstraints = &types.NumberAttributeConstraintsType{MinValue: optional(a.NumberMinValue), MaxValue: optional(a.NumberMaxValue)}
 	}
-	return w
+	return out
+}
+
+// optional is s, or nil for "".
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 var customNamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$`)
@@ -95,11 +80,12 @@ var customNamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$`
 // buildSchema merges a CreateUserPool Schema into the standard one:
 // standard names adjust the standard attribute, other names add
 // custom:<name> attributes.
-func buildSchema(in []schemaAttributeWire) ([]schemaAttribute, error) {
+func buildSchema(in []types.SchemaAttributeType) ([]schemaAttribute, error) {
 	schema := standardSchema()
 	for _, w := range in {
-		name := strings.TrimPrefix(w.Name, "custom:")
-		if i := slices.IndexFunc(schema, func(a schemaAttribute) bool { return a.Name == name }); i >= 0 && !strings.HasPrefix(w.Name, "custom:") {
+		wname := aws.ToString(w.Name)
+		name := strings.TrimPrefix(wname, "custom:")
+		if i := slices.IndexFunc(schema, func(a schemaAttribute) bool { return a.Name == name }); i >= 0 && !strings.HasPrefix(wname, "custom:") {
 			if name == "sub" {
 				return nil, invalidParameter("The sub attribute cannot be modified.")
 			}
@@ -112,12 +98,12 @@ func buildSchema(in []schemaAttributeWire) ([]schemaAttribute, error) {
 			continue
 		}
 		if !customNamePattern.MatchString(name) {
-			return nil, invalidParameter("Invalid custom attribute name %q.", truncate(w.Name, 64))
+			return nil, invalidParameter("Invalid custom attribute name %q.", truncate(wname, 64))
 		}
 		if slices.ContainsFunc(schema, func(a schemaAttribute) bool { return a.Name == "custom:"+name }) {
 			return nil, invalidParameter("Existing attribute already has name custom:%s.", name)
 		}
-		a := schemaAttribute{Name: "custom:" + name, DataType: w.AttributeDataType, Mutable: true}
+		a := schemaAttribute{Name: "custom:" + name, DataType: string(w.AttributeDataType), Mutable: true}
 		if a.DataType == "" {
 			a.DataType = "String"
 		}
@@ -134,10 +120,10 @@ func buildSchema(in []schemaAttributeWire) ([]schemaAttribute, error) {
 			a.DeveloperOnly = *w.DeveloperOnlyAttribute
 		}
 		if c := w.StringAttributeConstraints; c != nil && a.DataType == "String" {
-			a.StringMinLength, a.StringMaxLength = c.MinLength, c.MaxLength
+			a.StringMinLength, a.StringMaxLength = aws.ToString(c.MinLength), aws.ToString(c.MaxLength)
 		}
 		if c := w.NumberAttributeConstraints; c != nil && a.DataType == "Number" {
-			a.NumberMinValue, a.NumberMaxValue = c.MinValue, c.MaxValue
+			a.NumberMinValue, a.NumberMaxValue = aws.ToString(c.MinValue), aws.ToString(c.MaxValue)
 		}
 		schema = append(schema, a)
 	}
@@ -165,9 +151,10 @@ const (
 
 // checkAttributes validates attribute writes against the pool's schema and
 // returns them as a map. It changes nothing.
-func (p *pool) checkAttributes(attrs []attributeWire, who attributeChange) (map[string]string, error) {
+func (p *pool) checkAttributes(attrs []types.AttributeType, who attributeChange) (map[string]string, error) {
 	out := make(map[string]string, len(attrs))
-	for _, a := range attrs {
+	for _, attr := range attrs {
+		a := struct{ Name, Value string }{aws.ToString(attr.Name), aws.ToString(attr.Value)}
 		def, ok := p.schemaAttribute(a.Name)
 		if !ok {
 			return nil, invalidParameter("Attribute does not exist in the schema.")
@@ -246,16 +233,14 @@ func (p *pool) checkRequired(attrs map[string]string) error {
 
 // attributeList renders a user's attributes as Cognito lists them: sub
 // first, then by name.
-func attributeList(attrs map[string]string) []attributeWire {
+func attributeList(attrs map[string]string) []types.AttributeType {
 	names := slices.Sorted(maps.Keys(attrs))
 	if i := slices.Index(names, "sub"); i > 0 {
 		names = append([]string{"sub"}, slices.Delete(names, i, i+1)...)
 	}
-	out := make([]attributeWire, len(names))
+	out := make([]types.AttributeType, len(names))
 	for i, n := range names {
-		out[i] = attributeWire{Name: n, Value: attrs[n]}
+		out[i] = types.AttributeType{Name: aws.String(n), Value: aws.String(attrs[n])}
 	}
 	return out
 }
-
-func ptr[T any](v T) *T { return &v }

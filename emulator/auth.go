@@ -1,71 +1,85 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/google/uuid"
-
-	"github.com/cognitokit/cognito/emulator/store"
 )
 
-type initiateAuthInput struct {
-	AuthFlow       string            `json:"AuthFlow"`
-	AuthParameters map[string]string `json:"AuthParameters"`
-	ClientId       string            `json:"ClientId"`
+// Sign-in: InitiateAuth, the challenges of RespondToAuthChallenge, the
+// lockout, and RevokeToken.
+
+// authStep is where a sign-in stands after a call: tokens, or the next
+// challenge with its parameters and session.
+type authStep struct {
+	result    *types.AuthenticationResultType
+	challenge types.ChallengeNameType
+	params    map[string]string
+	session   string
 }
 
-// authResult is InitiateAuth's and RespondToAuthChallenge's output.
-type authResult struct {
-	AuthenticationResult *tokenSet         `json:"AuthenticationResult,omitempty"`
-	ChallengeName        string            `json:"ChallengeName,omitempty"`
-	Session              string            `json:"Session,omitempty"`
-	ChallengeParameters  map[string]string `json:"ChallengeParameters"`
+func (a *authStep) initiateOutput() *cip.InitiateAuthOutput {
+	return &cip.InitiateAuthOutput{
+		AuthenticationResult: a.result, ChallengeName: a.challenge,
+		ChallengeParameters: a.parameters(), Session: optional(a.session),
+	}
 }
 
-func (s *Server) initiateAuth(c *call) (any, error) {
-	var in initiateAuthInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
+func (a *authStep) respondOutput() *cip.RespondToAuthChallengeOutput {
+	return &cip.RespondToAuthChallengeOutput{
+		AuthenticationResult: a.result, ChallengeName: a.challenge,
+		ChallengeParameters: a.parameters(), Session: optional(a.session),
 	}
-	var cl *appClient
-	var p *pool
-	err := s.view(c, func(tx store.Tx) (err error) {
-		cl, p, err = loadClient(tx, in.ClientId)
-		return err
-	})
-	if err != nil {
-		return nil, err
+}
+
+// parameters are never absent: Cognito sends {} with tokens.
+func (a *authStep) parameters() map[string]string {
+	if a.params == nil {
+		return map[string]string{}
 	}
+	return a.params
+}
+
+func (s *Server) initiateAuth(ctx context.Context, c *caller, in *cip.InitiateAuthInput) (*cip.InitiateAuthOutput, error) {
+	cl, p := c.client, c.pool
+	var step *authStep
+	var err error
 	switch in.AuthFlow {
 	case "USER_PASSWORD_AUTH":
 		if !cl.allowsFlow("ALLOW_USER_PASSWORD_AUTH") {
 			return nil, invalidParameter("USER_PASSWORD_AUTH flow not enabled for this client")
 		}
-		return s.passwordAuth(c, cl, p, in.AuthParameters)
+		step, err = s.passwordAuth(ctx, c, in.AuthParameters)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		if !cl.allowsFlow("ALLOW_REFRESH_TOKEN_AUTH") {
 			return nil, invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client")
 		}
-		return s.refreshAuth(c, cl, p, in.AuthParameters)
-	case "":
-		return nil, invalidParameter("1 validation error detected: Value null at 'authFlow' failed to satisfy constraint: Member must not be null")
+		step, err = s.refreshAuth(ctx, c, in.AuthParameters)
 	case "USER_SRP_AUTH":
 		if !cl.allowsFlow("ALLOW_USER_SRP_AUTH") {
 			return nil, invalidParameter("USER_SRP_AUTH is not enabled for the client.")
 		}
-		return s.srpAuth(c, cl, p, in.AuthParameters)
+		step, err = s.srpAuth(ctx, c, in.AuthParameters)
 	case "CUSTOM_AUTH", "USER_AUTH":
 		return nil, invalidParameter("The local Cognito does not support the %s flow yet; use USER_PASSWORD_AUTH.", in.AuthFlow)
 	default:
 		return nil, invalidParameter("Initiate Auth method not supported.")
 	}
+	_ = p
+	if err != nil {
+		return nil, err
+	}
+	return step.initiateOutput(), nil
 }
 
-// passwordAuth is USER_PASSWORD_AUTH: check the password (outside any
-// transaction, it is the costly part), then record the outcome.
-func (s *Server) passwordAuth(c *call, cl *appClient, p *pool, params map[string]string) (any, error) {
+// passwordAuth is USER_PASSWORD_AUTH.
+func (s *Server) passwordAuth(ctx context.Context, c *caller, params map[string]string) (*authStep, error) {
 	name, password := params["USERNAME"], params["PASSWORD"]
 	if name == "" {
 		return nil, invalidParameter("Missing required parameter USERNAME")
@@ -73,29 +87,32 @@ func (s *Server) passwordAuth(c *call, cl *appClient, p *pool, params map[string
 	if password == "" {
 		return nil, invalidParameter("Missing required parameter PASSWORD")
 	}
-	u, err := s.signingInUser(c, cl, p, name, params["SECRET_HASH"])
+	u, err := s.signingInUser(ctx, c, name, params["SECRET_HASH"])
 	if err != nil {
 		return nil, err
 	}
-	ok := passwordMatches(p.ID, u, password)
-	return s.signIn(c, cl, p, u.Username, ok, nil)
+	u, err = s.reserveAttempt(ctx, c.pool, u.Username, nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.signIn(ctx, c, u.Username, passwordMatches(c.pool.ID, u, password))
 }
 
 // signingInUser finds the user a sign-in names, after checking the
 // SECRET_HASH: an unknown user is UserNotFoundException (a wrong password,
 // when the client hides user existence), a locked-out one is refused
 // before any password check.
-func (s *Server) signingInUser(c *call, cl *appClient, p *pool, name, secretHash string) (*user, error) {
-	if err := checkSecretHash(cl, secretHash, name); err != nil {
+func (s *Server) signingInUser(ctx context.Context, c *caller, name, secretHash string) (*user, error) {
+	if err := checkSecretHash(c.client, secretHash, name); err != nil {
 		return nil, err
 	}
 	var u *user
-	err := s.view(c, func(tx store.Tx) (err error) {
-		u, err = findUser(tx, p, name)
+	err := s.view(ctx, func(st *state) (err error) {
+		u, err = st.user(c.pool, name)
 		return err
 	})
 	switch {
-	case isNotFound(err) && cl.preventsExistenceErrors():
+	case isNotFound(err) && c.client.preventsExistenceErrors():
 		return nil, errIncorrectCredentials
 	case isNotFound(err):
 		return nil, errUserNotFound
@@ -108,41 +125,113 @@ func (s *Server) signingInUser(c *call, cl *appClient, p *pool, name, secretHash
 	return u, nil
 }
 
-// signIn records the outcome of a password check (USER_PASSWORD_AUTH or
-// SRP's PASSWORD_VERIFIER) for the user named username and answers it: a
-// wrong password is counted towards the lockout; a right one gives tokens,
-// or the NEW_PASSWORD_REQUIRED challenge, or the error the user's state
-// calls for. before, if set, runs first in the same transaction.
-func (s *Server) signIn(c *call, cl *appClient, p *pool, username string, ok bool, before func(tx store.Tx) error) (any, error) {
-	var sess *session
-	var challenge *authResult
+// The lockout, as Cognito: from the fifth consecutive wrong password on,
+// each failure locks sign-in for a time that starts at one second and
+// doubles, up to about 15 minutes.
+//
+// It holds under concurrency: before a password (or its SRP proof) is
+// evaluated, a write transaction reserves the attempt — it counts as a
+// failure until proven right, and is refused if the user is locked out —
+// so of any number of parallel attempts at most freeSignInFailures are
+// evaluated before the lock, and a right password that comes after is
+// refused like the rest. A right password clears the count in the
+// transaction that signs the user in.
+const (
+	freeSignInFailures = 5
+	maxLockout         = 15 * time.Minute
+)
+
+// reserveAttempt reserves one password attempt for the user named
+// username (its username, not an alias) and returns the user as the
+// reserving transaction read it. before, if set, runs first in the same
+// transaction (PASSWORD_VERIFIER consumes its challenge there).
+func (s *Server) reserveAttempt(ctx context.Context, p *pool, username string, before func(st *state) error) (*user, error) {
 	var u *user
-	var g *grant
-	err := s.update(c, func(tx store.Tx) (err error) {
+	err := s.update(ctx, func(st *state) (err error) {
 		if before != nil {
-			if err := before(tx); err != nil {
+			if err := before(st); err != nil {
 				return err
 			}
 		}
-		u, err = getRecord[user](tx, kindUser, userKey(p.ID, p.usernameKey(username)))
+		if u, err = st.userByKey(p, p.usernameKey(username)); isNotFound(err) {
+			return errIncorrectCredentials
+		} else if err != nil {
+			return err
+		}
+		if s.lockedOut(u) {
+			return &commitThen{errPasswordAttempts}
+		}
+		s.recordFailedSignIn(u)
+		return st.putUser(p, u)
+	})
+	return u, err
+}
+
+func (s *Server) recordFailedSignIn(u *user) {
+	u.FailedSignIns++
+	if n := u.FailedSignIns - freeSignInFailures; n >= 0 {
+		lock := maxLockout
+		if n < 20 {
+			lock = min(time.Second<<n, maxLockout)
+		}
+		u.LockedUntil = s.now().Add(lock)
+	}
+}
+
+func (s *Server) lockedOut(u *user) bool {
+	return s.now().Before(u.LockedUntil)
+}
+
+// checkPassword evaluates a password of the user named username (for
+// ChangePassword) under the lockout: it reports whether it is right, or
+// errPasswordAttempts when the user is locked out.
+func (s *Server) checkPassword(ctx context.Context, p *pool, username, password string) (bool, error) {
+	u, err := s.reserveAttempt(ctx, p, username, nil)
+	if err != nil {
+		return false, err
+	}
+	if !passwordMatches(p.ID, u, password) {
+		return false, nil
+	}
+	return true, s.update(ctx, func(st *state) error {
+		u, err := st.userByKey(p, p.usernameKey(username))
+		if err != nil {
+			return err
+		}
+		clearFailures(u)
+		return st.putUser(p, u)
+	})
+}
+
+// clearFailures ends the count of wrong passwords after a right one.
+func clearFailures(u *user) {
+	u.FailedSignIns, u.LockedUntil = 0, time.Time{}
+}
+
+// signIn finishes a password check (USER_PASSWORD_AUTH or SRP's
+// PASSWORD_VERIFIER) whose attempt was reserved: a wrong password stays
+// counted; a right one clears the count and gives tokens, or the
+// NEW_PASSWORD_REQUIRED challenge, or the error the user's state calls for.
+func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool) (*authStep, error) {
+	if !ok {
+		return nil, errIncorrectCredentials
+	}
+	cl, p := c.client, c.pool
+	var sess *session
+	var step *authStep
+	var u *user
+	var g *grant
+	err := s.update(ctx, func(st *state) (err error) {
+		u, err = st.userByKey(p, p.usernameKey(username))
 		if isNotFound(err) {
 			return errIncorrectCredentials
 		}
 		if err != nil {
 			return err
 		}
-		if !ok {
-			s.recordFailedSignIn(u)
-			if err := saveUser(tx, p, u); err != nil {
-				return err
-			}
-			return &commitThen{errIncorrectCredentials}
-		}
-		if u.FailedSignIns > 0 || !u.LockedUntil.IsZero() {
-			u.FailedSignIns, u.LockedUntil = 0, time.Time{}
-			if err := saveUser(tx, p, u); err != nil {
-				return err
-			}
+		clearFailures(u)
+		if err := st.putUser(p, u); err != nil {
+			return err
 		}
 		switch {
 		case !u.Enabled:
@@ -155,26 +244,26 @@ func (s *Server) signIn(c *call, cl *appClient, p *pool, username string, ok boo
 			if s.now().After(u.TemporaryPasswordExpires) && !u.TemporaryPasswordExpires.IsZero() {
 				return &commitThen{notAuthorized("Temporary password has expired and must be reset by an administrator.")}
 			}
-			challenge, err = s.newPasswordChallenge(tx, cl, p, u)
+			step, err = s.newPasswordChallenge(st, cl, p, u)
 			return err
 		}
-		if sess, err = startSession(tx, s.now(), cl, p, u); err != nil {
+		if sess, err = startSession(st, s.now(), cl, p, u); err != nil {
 			return err
 		}
-		g, err = s.grantFor(tx, p, u)
+		g, err = s.grantFor(st, p, u)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if challenge != nil {
-		return challenge, nil
+	if step != nil {
+		return step, nil
 	}
-	return s.authenticated(c, cl, p, u, sess, g)
+	return s.authenticated(c, u, sess, g)
 }
 
 // startSession records a new sign-in of u through cl.
-func startSession(tx store.Tx, now time.Time, cl *appClient, p *pool, u *user) (*session, error) {
+func startSession(st *state, now time.Time, cl *appClient, p *pool, u *user) (*session, error) {
 	refresh, hash := newRefreshToken()
 	sess := &session{
 		PoolID:      p.ID,
@@ -185,11 +274,7 @@ func startSession(tx store.Tx, now time.Time, cl *appClient, p *pool, u *user) (
 		AuthTime:    now,
 		Expires:     now.Add(cl.RefreshTokenValidity),
 	}
-	key := userKey(p.ID, sess.UsernameKey) + "/" + sess.OriginJTI
-	if err := putRecord(tx, kindSession, key, sess); err != nil {
-		return nil, err
-	}
-	if err := tx.Put(kindRefresh, hash, []byte(key)); err != nil {
+	if err := st.putSession(sess); err != nil {
 		return nil, err
 	}
 	sess.refreshToken = refresh
@@ -203,12 +288,12 @@ type grant struct {
 	groups []string
 }
 
-func (s *Server) grantFor(tx store.Tx, p *pool, u *user) (*grant, error) {
-	key, err := s.poolKey(tx, p.ID)
+func (s *Server) grantFor(st *state, p *pool, u *user) (*grant, error) {
+	key, err := s.poolKey(st, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	gs, err := userGroups(tx, p, u)
+	gs, err := userGroups(st, p, u)
 	if err != nil {
 		return nil, err
 	}
@@ -220,53 +305,43 @@ func (s *Server) grantFor(tx store.Tx, p *pool, u *user) (*grant, error) {
 }
 
 // authenticated signs the tokens of a sign-in (outside any transaction).
-func (s *Server) authenticated(c *call, cl *appClient, p *pool, u *user, sess *session, g *grant) (*authResult, error) {
-	tokens, err := s.issueTokens(g.key, c.baseURL+"/"+p.ID, cl, u, sess, g.groups)
+func (s *Server) authenticated(c *caller, u *user, sess *session, g *grant) (*authStep, error) {
+	tokens, err := s.issueTokens(g.key, c.baseURL+"/"+c.pool.ID, c.client, u, sess, g.groups)
 	if err != nil {
 		return nil, err
 	}
-	tokens.RefreshToken = sess.refreshToken
-	s.log.Info("user authenticated", "userPoolId", p.ID, "clientId", cl.ID, "sub", u.Attributes["sub"])
-	return &authResult{AuthenticationResult: tokens, ChallengeParameters: map[string]string{}}, nil
+	tokens.RefreshToken = optional(sess.refreshToken)
+	s.log.Info("user authenticated", "userPoolId", c.pool.ID, "clientId", c.client.ID, "sub", u.Attributes["sub"])
+	return &authStep{result: tokens}, nil
 }
 
 // refreshAuth is REFRESH_TOKEN_AUTH: new access and ID tokens for a live
 // sign-in. The SECRET_HASH is computed over the user's username (for pools
 // where users sign in with an email, that is the sub).
-func (s *Server) refreshAuth(c *call, cl *appClient, p *pool, params map[string]string) (any, error) {
+func (s *Server) refreshAuth(ctx context.Context, c *caller, params map[string]string) (*authStep, error) {
 	token := params["REFRESH_TOKEN"]
 	if token == "" {
 		return nil, invalidParameter("Missing required parameter REFRESH_TOKEN")
 	}
+	cl, p := c.client, c.pool
 	var sess *session
 	var u *user
 	var g *grant
-	err := s.view(c, func(tx store.Tx) error {
-		key, err := tx.Get(kindRefresh, hashToken(token))
-		if isNotFound(err) {
-			return errInvalidRefreshToken
-		}
-		if err != nil {
+	err := s.view(ctx, func(st *state) (err error) {
+		if sess, err = st.sessionByRefreshHash(p, hashToken(token)); err != nil {
 			return err
 		}
-		sess, err = getRecord[session](tx, kindSession, string(key))
+		if sess.ClientID != cl.ID {
+			return errInvalidRefreshToken
+		}
+		u, err = st.userByKey(p, sess.UsernameKey)
 		if isNotFound(err) {
 			return errRevokedRefreshToken
 		}
 		if err != nil {
 			return err
 		}
-		if sess.ClientID != cl.ID || sess.PoolID != p.ID {
-			return errInvalidRefreshToken
-		}
-		u, err = getRecord[user](tx, kindUser, userKey(p.ID, sess.UsernameKey))
-		if isNotFound(err) {
-			return errRevokedRefreshToken
-		}
-		if err != nil {
-			return err
-		}
-		g, err = s.grantFor(tx, p, u)
+		g, err = s.grantFor(st, p, u)
 		return err
 	})
 	if err != nil {
@@ -281,12 +356,12 @@ func (s *Server) refreshAuth(c *call, cl *appClient, p *pool, params map[string]
 	if !u.Enabled {
 		return nil, errUserDisabled
 	}
-	res, err := s.authenticated(c, cl, p, u, sess, g)
+	step, err := s.authenticated(c, u, sess, g)
 	if err != nil {
 		return nil, err
 	}
-	res.AuthenticationResult.RefreshToken = ""
-	return res, nil
+	step.result.RefreshToken = nil
+	return step, nil
 }
 
 // challengeRecord is a pending auth challenge, found by its Session.
@@ -299,17 +374,25 @@ type challengeRecord struct {
 	SRPA []byte `json:"srpA,omitempty"`
 	SRPb []byte `json:"srpb,omitempty"`
 	SRPB []byte `json:"srpB,omitempty"`
+	// NoSuchUser marks the challenge given for an unknown user when the
+	// client hides user existence: its answer fails as a wrong password.
+	NoSuchUser bool `json:"noSuchUser,omitempty"`
+}
+
+// newChallenge stores a pending challenge of cl and returns its Session.
+func (s *Server) newChallenge(st *state, cl *appClient, p *pool, rec *challengeRecord) (string, error) {
+	token, hash := newRefreshToken() // an opaque random token, kept as a hash
+	rec.ClientID = cl.ID
+	rec.Expires = s.now().Add(time.Duration(cl.AuthSessionValidity) * time.Minute)
+	return token, st.putChallenge(p, hash, rec)
 }
 
 // newPasswordChallenge answers a sign-in with a temporary password: the
 // user must choose a new one (NEW_PASSWORD_REQUIRED).
-func (s *Server) newPasswordChallenge(tx store.Tx, cl *appClient, p *pool, u *user) (*authResult, error) {
-	token, hash := newRefreshToken()
-	rec := challengeRecord{
-		Name: "NEW_PASSWORD_REQUIRED", ClientID: cl.ID, UsernameKey: p.usernameKey(u.Username),
-		Expires: s.now().Add(time.Duration(cl.AuthSessionValidity) * time.Minute),
-	}
-	if err := putRecord(tx, kindChallenge, p.ID+"/"+hash, rec); err != nil {
+func (s *Server) newPasswordChallenge(st *state, cl *appClient, p *pool, u *user) (*authStep, error) {
+	rec := &challengeRecord{Name: "NEW_PASSWORD_REQUIRED", UsernameKey: p.usernameKey(u.Username)}
+	session, err := s.newChallenge(st, cl, p, rec)
+	if err != nil {
 		return nil, err
 	}
 	attrs := make(map[string]string)
@@ -319,10 +402,10 @@ func (s *Server) newPasswordChallenge(tx store.Tx, cl *appClient, p *pool, u *us
 		}
 	}
 	attrJSON, _ := json.Marshal(attrs)
-	return &authResult{
-		ChallengeName: rec.Name,
-		Session:       token,
-		ChallengeParameters: map[string]string{
+	return &authStep{
+		challenge: types.ChallengeNameType(rec.Name),
+		session:   session,
+		params: map[string]string{
 			"USER_ID_FOR_SRP":    u.Username,
 			"requiredAttributes": "[]",
 			"userAttributes":     string(attrJSON),
@@ -330,25 +413,56 @@ func (s *Server) newPasswordChallenge(tx store.Tx, cl *appClient, p *pool, u *us
 	}, nil
 }
 
-type respondToAuthChallengeInput struct {
-	ClientId           string            `json:"ClientId"`
-	ChallengeName      string            `json:"ChallengeName"`
-	Session            string            `json:"Session"`
-	ChallengeResponses map[string]string `json:"ChallengeResponses"`
-}
+// Invalid or replayed challenge sessions, as Cognito words them.
+var (
+	errInvalidSession = notAuthorized("Invalid session for the user.")
+	errExpiredSession = notAuthorized("Invalid session for the user, session is expired.")
+)
 
-func (s *Server) respondToAuthChallenge(c *call) (any, error) {
-	var in respondToAuthChallengeInput
-	if err := c.decode(&in); err != nil {
+// takeChallenge consumes the challenge session names for the named user
+// and challenge, in st: a session that is unknown, already answered,
+// another client's, another challenge's or expired is refused. Only one of
+// any number of concurrent answers takes it.
+func (s *Server) takeChallenge(st *state, c *caller, name, session string, u *user) (*challengeRecord, error) {
+	rec, err := st.takeChallenge(c.pool, hashToken(session))
+	if isNotFound(err) {
+		return nil, errInvalidSession
+	}
+	if err != nil {
 		return nil, err
 	}
+	if rec.Name != name || rec.ClientID != c.client.ID {
+		return nil, errInvalidSession
+	}
+	if s.now().After(rec.Expires) {
+		return nil, &commitThen{errExpiredSession}
+	}
+	if !rec.NoSuchUser && (u == nil || c.pool.usernameKey(u.Username) != rec.UsernameKey) {
+		return nil, errInvalidSession
+	}
+	return rec, nil
+}
+
+func (s *Server) respondToAuthChallenge(ctx context.Context, c *caller, in *cip.RespondToAuthChallengeInput) (*cip.RespondToAuthChallengeOutput, error) {
+	var step *authStep
+	var err error
 	switch in.ChallengeName {
 	case "NEW_PASSWORD_REQUIRED":
+		step, err = s.newPasswordRequired(ctx, c, in)
 	case "PASSWORD_VERIFIER":
-		return s.passwordVerifier(c, &in)
+		step, err = s.passwordVerifier(ctx, c, in)
 	default:
-		return nil, invalidParameter("The local Cognito does not support the %s challenge.", truncate(in.ChallengeName, 64))
+		return nil, invalidParameter("The local Cognito does not support the %s challenge.", truncate(string(in.ChallengeName), 64))
 	}
+	if err != nil {
+		return nil, err
+	}
+	return step.respondOutput(), nil
+}
+
+// newPasswordRequired answers NEW_PASSWORD_REQUIRED: the user's new
+// password replaces the temporary one and the user is signed in.
+func (s *Server) newPasswordRequired(ctx context.Context, c *caller, in *cip.RespondToAuthChallengeInput) (*authStep, error) {
 	name, password := in.ChallengeResponses["USERNAME"], in.ChallengeResponses["NEW_PASSWORD"]
 	if name == "" || password == "" {
 		return nil, invalidParameter("Missing required parameter USERNAME or NEW_PASSWORD")
@@ -356,31 +470,14 @@ func (s *Server) respondToAuthChallenge(c *call) (any, error) {
 	if err := checkPasswordSyntax("NEW_PASSWORD", password); err != nil {
 		return nil, err
 	}
-	var cl *appClient
-	var p *pool
+	if err := checkSecretHash(c.client, in.ChallengeResponses["SECRET_HASH"], name); err != nil {
+		return nil, err
+	}
+	cl, p := c.client, c.pool
 	var u *user
-	challengeKey := ""
-	err := s.view(c, func(tx store.Tx) (err error) {
-		if cl, p, err = loadClient(tx, in.ClientId); err != nil {
-			return err
-		}
-		if err := checkSecretHash(cl, in.ChallengeResponses["SECRET_HASH"], name); err != nil {
-			return err
-		}
-		challengeKey = p.ID + "/" + hashToken(in.Session)
-		rec, err := getRecord[challengeRecord](tx, kindChallenge, challengeKey)
-		if isNotFound(err) {
-			return notAuthorized("Invalid session for the user.")
-		}
-		if err != nil {
-			return err
-		}
-		if rec.ClientID != cl.ID || s.now().After(rec.Expires) {
-			return notAuthorized("Invalid session for the user, session is expired.")
-		}
-		u, err = findUser(tx, p, name)
-		if isNotFound(err) || (err == nil && p.usernameKey(u.Username) != rec.UsernameKey) {
-			return notAuthorized("Invalid session for the user.")
+	err := s.view(ctx, func(st *state) (err error) {
+		if u, err = st.user(p, name); isNotFound(err) {
+			return errInvalidSession
 		}
 		return err
 	})
@@ -396,72 +493,54 @@ func (s *Server) respondToAuthChallenge(c *call) (any, error) {
 	}
 	var sess *session
 	var g *grant
-	err = s.update(c, func(tx store.Tx) error {
-		u, err = getRecord[user](tx, kindUser, userKey(p.ID, p.usernameKey(u.Username)))
-		if err != nil {
+	err = s.update(ctx, func(st *state) error {
+		if u, err = st.userByKey(p, p.usernameKey(u.Username)); err != nil {
 			return err
 		}
-		if _, err := tx.Get(kindChallenge, challengeKey); err != nil {
-			return notAuthorized("Invalid session for the user.")
-		}
-		if err := tx.Delete(kindChallenge, challengeKey); err != nil {
+		if _, err := s.takeChallenge(st, c, "NEW_PASSWORD_REQUIRED", aws.ToString(in.Session), u); err != nil {
 			return err
 		}
 		setPassword(u, salt, verifier)
 		u.Status, u.Modified, u.TemporaryPasswordExpires = statusConfirmed, s.now(), time.Time{}
-		if err := saveUser(tx, p, u); err != nil {
+		if err := st.putUser(p, u); err != nil {
 			return err
 		}
-		if sess, err = startSession(tx, s.now(), cl, p, u); err != nil {
+		if sess, err = startSession(st, s.now(), cl, p, u); err != nil {
 			return err
 		}
-		g, err = s.grantFor(tx, p, u)
+		g, err = s.grantFor(st, p, u)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.authenticated(c, cl, p, u, sess, g)
-}
-
-type revokeTokenInput struct {
-	Token        string `json:"Token"`
-	ClientId     string `json:"ClientId"`
-	ClientSecret string `json:"ClientSecret"`
+	return s.authenticated(c, u, sess, g)
 }
 
 // revokeToken revokes one refresh token and the tokens issued from it.
-func (s *Server) revokeToken(c *call) (any, error) {
-	var in revokeTokenInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
+func (s *Server) revokeToken(ctx context.Context, c *caller, in *cip.RevokeTokenInput) (*cip.RevokeTokenOutput, error) {
+	cl := c.client
+	if cl.Secret != "" && !constantTimeEqual(aws.ToString(in.ClientSecret), cl.Secret) {
+		return nil, newError(excUnauthorized, "The client secret is missing or wrong.")
 	}
-	if in.Token == "" {
-		return nil, invalidParameter("1 validation error detected: Value at 'token' failed to satisfy constraint: Member must not be null")
+	if !cl.EnableTokenRevocation {
+		return nil, newError(excUnsupportedOperation, "Token revocation is not enabled for the client %s.", cl.ID)
 	}
-	return nil, s.update(c, func(tx store.Tx) error {
-		cl, _, err := loadClient(tx, in.ClientId)
+	err := s.update(ctx, func(st *state) error {
+		sess, err := st.sessionByRefreshHash(c.pool, hashToken(aws.ToString(in.Token)))
 		if err != nil {
+			if err == errInvalidRefreshToken || err == errRevokedRefreshToken {
+				return nil // revoking an unknown or revoked token succeeds, as on AWS
+			}
 			return err
 		}
-		if cl.Secret != "" && !constantTimeEqual(in.ClientSecret, cl.Secret) {
-			return newError(excUnauthorized, "The client secret is missing or wrong.")
-		}
-		hash := hashToken(in.Token)
-		key, err := tx.Get(kindRefresh, hash)
-		if isNotFound(err) {
-			return nil // revoking an unknown or revoked token succeeds, as on AWS
-		}
-		if err != nil {
-			return err
-		}
-		sess, err := getRecord[session](tx, kindSession, string(key))
-		if err == nil && sess.ClientID != cl.ID {
+		if sess.ClientID != cl.ID {
 			return newError(excUnauthorized, "The refresh token was issued to another client.")
 		}
-		if err := tx.Delete(kindSession, string(key)); err != nil {
-			return err
-		}
-		return tx.Delete(kindRefresh, hash)
+		return st.deleteSession(sess)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &cip.RevokeTokenOutput{}, nil
 }

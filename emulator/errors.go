@@ -43,6 +43,10 @@ const (
 	excUserNotFound          = "UserNotFoundException"
 	excUsernameExists        = "UsernameExistsException"
 	excUnsupportedUserState  = "UnsupportedUserStateException"
+	excUnsupportedOperation  = "UnsupportedOperationException"
+	excIncompleteSignature   = "IncompleteSignatureException"
+	excInvalidSignature      = "InvalidSignatureException"
+	excUnrecognizedClient    = "UnrecognizedClientException"
 )
 
 func invalidParameter(format string, args ...any) *apiError {

@@ -103,11 +103,14 @@ func newFuzzFixture(tb testing.TB) *fuzzFixture {
 	tb.Helper()
 	st := store.NewMemory()
 	tb.Cleanup(func() { st.Close() })
-	em := emulator.New(st,
+	em, err := emulator.New(context.Background(), st,
 		emulator.WithKeyGenerator(fuzzSharedKey),
 		emulator.WithBaseURL("http://cognito.fuzz"),
 		emulator.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 	)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	var pool struct{ UserPool struct{ Id string } }
 	fuzzMust(tb, em, "CreateUserPool", map[string]any{
 		"PoolName":               "fuzz",

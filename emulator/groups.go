@@ -1,12 +1,14 @@
 package emulator
 
 import (
-	"regexp"
+	"context"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/cognitokit/cognito/emulator/store"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // Groups: a pool's user groups, and membership, which the access and ID
@@ -22,287 +24,226 @@ type group struct {
 	Modified    time.Time `json:"modified"`
 }
 
-// groupWire is Cognito's GroupType.
-type groupWire struct {
-	GroupName        string       `json:"GroupName"`
-	UserPoolId       string       `json:"UserPoolId"`
-	Description      string       `json:"Description,omitempty"`
-	RoleArn          string       `json:"RoleArn,omitempty"`
-	Precedence       *int32       `json:"Precedence,omitempty"`
-	LastModifiedDate epochSeconds `json:"LastModifiedDate"`
-	CreationDate     epochSeconds `json:"CreationDate"`
-}
-
-func (g *group) wire(poolID string) groupWire {
-	return groupWire{
-		GroupName: g.Name, UserPoolId: poolID, Description: g.Description, RoleArn: g.RoleArn,
-		Precedence: g.Precedence, LastModifiedDate: epochSeconds(g.Modified), CreationDate: epochSeconds(g.Created),
+// shape is Cognito's GroupType.
+func (g *group) shape(poolID string) types.GroupType {
+	return types.GroupType{
+		GroupName: aws.String(g.Name), UserPoolId: aws.String(poolID),
+		Description: optional(g.Description), RoleArn: optional(g.RoleArn), Precedence: g.Precedence,
+		LastModifiedDate: aws.Time(g.Modified), CreationDate: aws.Time(g.Created),
 	}
 }
 
-type groupInput struct {
-	UserPoolId  string `json:"UserPoolId"`
-	GroupName   string `json:"GroupName"`
-	Username    string `json:"Username"`
-	Description string `json:"Description"`
-	RoleArn     string `json:"RoleArn"`
-	Precedence  *int32 `json:"Precedence"`
-	Limit       *int32 `json:"Limit"`
-	NextToken   string `json:"NextToken"`
-}
-
-var groupNamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$`)
-
-func groupKey(poolID, name string) string { return poolID + "/" + name }
-
-// loadGroup reads a group of p, or answers ResourceNotFoundException.
-func loadGroup(tx store.Tx, p *pool, name string) (*group, error) {
-	if !groupNamePattern.MatchString(name) {
-		return nil, invalidParameter("1 validation error detected: Value at 'groupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")
-	}
-	g, err := getRecord[group](tx, kindGroup, groupKey(p.ID, name))
+// existingGroup reads a group of p, or answers ResourceNotFoundException.
+func existingGroup(st *state, p *pool, name string) (*group, error) {
+	g, err := st.group(p, name)
 	if isNotFound(err) {
 		return nil, newError(excResourceNotFound, "Group not found.")
 	}
 	return g, err
 }
 
-func (s *Server) createGroup(c *call) (any, error) {
-	var in groupInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
+// withGroup runs fn on the pool and group an input names, in a
+// transaction (a write transaction when write is set).
+func (s *Server) withGroup(ctx context.Context, poolID, name *string, write bool, fn func(st *state, p *pool, g *group) error) error {
+	run := s.view
+	if write {
+		run = s.update
 	}
-	if !groupNamePattern.MatchString(in.GroupName) {
-		return nil, invalidParameter("1 validation error detected: Value at 'groupName' failed to satisfy constraint: Member must have length between 1 and 128")
-	}
+	return run(ctx, func(st *state) error {
+		p, err := st.pool(aws.ToString(poolID))
+		if err != nil {
+			return err
+		}
+		g, err := existingGroup(st, p, aws.ToString(name))
+		if err != nil {
+			return err
+		}
+		return fn(st, p, g)
+	})
+}
+
+func (s *Server) createGroup(ctx context.Context, _ *caller, in *cip.CreateGroupInput) (*cip.CreateGroupOutput, error) {
 	if in.Precedence != nil && *in.Precedence < 0 {
 		return nil, invalidParameter("Precedence must be 0 or more.")
 	}
 	now := s.now()
-	g := &group{Name: in.GroupName, Description: in.Description, RoleArn: in.RoleArn, Precedence: in.Precedence, Created: now, Modified: now}
+	g := &group{
+		Name: aws.ToString(in.GroupName), Description: aws.ToString(in.Description), RoleArn: aws.ToString(in.RoleArn),
+		Precedence: in.Precedence, Created: now, Modified: now,
+	}
 	var poolID string
-	err := s.update(c, func(tx store.Tx) error {
-		p, err := loadPool(tx, in.UserPoolId)
+	err := s.update(ctx, func(st *state) error {
+		p, err := st.pool(aws.ToString(in.UserPoolId))
 		if err != nil {
 			return err
 		}
 		poolID = p.ID
-		_, err = tx.Get(kindGroup, groupKey(p.ID, g.Name))
+		_, err = st.group(p, g.Name)
 		switch {
 		case err == nil:
 			return newError(excGroupExists, "A group with the name already exists.")
 		case !isNotFound(err):
 			return err
 		}
-		return putRecord(tx, kindGroup, groupKey(p.ID, g.Name), g)
+		return st.putGroup(p, g)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"Group": g.wire(poolID)}, nil
+	shape := g.shape(poolID)
+	return &cip.CreateGroupOutput{Group: &shape}, nil
 }
 
-func (s *Server) getGroup(c *call) (any, error) {
-	var in groupInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var out groupWire
-	err := s.view(c, func(tx store.Tx) error {
-		p, err := loadPool(tx, in.UserPoolId)
-		if err != nil {
-			return err
-		}
-		g, err := loadGroup(tx, p, in.GroupName)
-		if err != nil {
-			return err
-		}
-		out = g.wire(p.ID)
+func (s *Server) getGroup(ctx context.Context, _ *caller, in *cip.GetGroupInput) (*cip.GetGroupOutput, error) {
+	var out types.GroupType
+	err := s.withGroup(ctx, in.UserPoolId, in.GroupName, false, func(_ *state, p *pool, g *group) error {
+		out = g.shape(p.ID)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"Group": out}, nil
+	return &cip.GetGroupOutput{Group: &out}, nil
 }
 
-func (s *Server) listGroups(c *call) (any, error) {
-	var in groupInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	limit, after, err := page(in.Limit, false, in.NextToken)
+func (s *Server) listGroups(ctx context.Context, _ *caller, in *cip.ListGroupsInput) (*cip.ListGroupsOutput, error) {
+	limit, after, err := page(in.Limit, false, aws.ToString(in.NextToken))
 	if err != nil {
 		return nil, err
 	}
-	groups := []groupWire{}
-	var next string
-	err = s.view(c, func(tx store.Tx) error {
-		p, err := loadPool(tx, in.UserPoolId)
+	out := &cip.ListGroupsOutput{Groups: []types.GroupType{}}
+	err = s.view(ctx, func(st *state) error {
+		p, err := st.pool(aws.ToString(in.UserPoolId))
 		if err != nil {
 			return err
 		}
-		return scanRecords(tx, kindGroup, p.ID+"/", func(_ string, g *group) error {
-			if after != "" && g.Name <= after {
-				return nil
+		return st.scanGroups(p, after, func(g *group) error {
+			if len(out.Groups) == limit {
+				out.NextToken = aws.String(encodePageToken(aws.ToString(out.Groups[limit-1].GroupName)))
+				return errStopScan
 			}
-			if len(groups) == limit {
-				next = encodePageToken(groups[len(groups)-1].GroupName)
-				return store.ErrStopScan
-			}
-			groups = append(groups, g.wire(p.ID))
+			out.Groups = append(out.Groups, g.shape(p.ID))
 			return nil
 		})
 	})
 	if err != nil {
 		return nil, err
-	}
-	out := map[string]any{"Groups": groups}
-	if next != "" {
-		out["NextToken"] = next
 	}
 	return out, nil
 }
 
-func (s *Server) deleteGroup(c *call) (any, error) {
-	var in groupInput
-	if err := c.decode(&in); err != nil {
+func (s *Server) deleteGroup(ctx context.Context, _ *caller, in *cip.DeleteGroupInput) (*cip.DeleteGroupOutput, error) {
+	err := s.withGroup(ctx, in.UserPoolId, in.GroupName, true, func(st *state, p *pool, g *group) error {
+		return st.deleteGroup(p, g.Name)
+	})
+	if err != nil {
 		return nil, err
 	}
-	return nil, s.update(c, func(tx store.Tx) error {
-		p, err := loadPool(tx, in.UserPoolId)
+	return &cip.DeleteGroupOutput{}, nil
+}
+
+// withGroupMember runs fn on the user and group an input names, in a write
+// transaction.
+func (s *Server) withGroupMember(ctx context.Context, poolID, username, groupName *string, fn func(st *state, p *pool, u *user, g *group) error) error {
+	return s.withGroup(ctx, poolID, groupName, true, func(st *state, p *pool, g *group) error {
+		u, err := st.adminUser(p, aws.ToString(username))
 		if err != nil {
 			return err
 		}
-		if _, err := loadGroup(tx, p, in.GroupName); err != nil {
-			return err
-		}
-		var members []*user
-		err = scanRecords(tx, kindUser, p.ID+"/", func(_ string, u *user) error {
-			if slices.Contains(u.Groups, in.GroupName) {
-				members = append(members, u)
-			}
+		return fn(st, p, u, g)
+	})
+}
+
+func (s *Server) adminAddUserToGroup(ctx context.Context, _ *caller, in *cip.AdminAddUserToGroupInput) (*cip.AdminAddUserToGroupOutput, error) {
+	err := s.withGroupMember(ctx, in.UserPoolId, in.Username, in.GroupName, func(st *state, p *pool, u *user, g *group) error {
+		if u.inGroup(g.Name) {
 			return nil
-		})
-		if err != nil {
-			return err
 		}
-		for _, u := range members {
-			u.Groups = slices.DeleteFunc(u.Groups, func(g string) bool { return g == in.GroupName })
-			if err := saveUser(tx, p, u); err != nil {
+		u.joinGroup(g.Name)
+		return st.putUser(p, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &cip.AdminAddUserToGroupOutput{}, nil
+}
+
+func (s *Server) adminRemoveUserFromGroup(ctx context.Context, _ *caller, in *cip.AdminRemoveUserFromGroupInput) (*cip.AdminRemoveUserFromGroupOutput, error) {
+	err := s.withGroupMember(ctx, in.UserPoolId, in.Username, in.GroupName, func(st *state, p *pool, u *user, g *group) error {
+		u.leaveGroup(g.Name)
+		return st.putUser(p, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &cip.AdminRemoveUserFromGroupOutput{}, nil
+}
+
+func (s *Server) adminListGroupsForUser(ctx context.Context, _ *caller, in *cip.AdminListGroupsForUserInput) (*cip.AdminListGroupsForUserOutput, error) {
+	limit, after, err := page(in.Limit, false, aws.ToString(in.NextToken))
+	if err != nil {
+		return nil, err
+	}
+	out := &cip.AdminListGroupsForUserOutput{Groups: []types.GroupType{}}
+	err = s.withAdminUser(ctx, in.UserPoolId, in.Username, false, func(st *state, p *pool, u *user) error {
+		// Paged in name order, as ListGroups is.
+		for _, name := range u.Groups {
+			if after != "" && name <= after {
+				continue
+			}
+			g, err := st.group(p, name)
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
 				return err
 			}
-		}
-		return tx.Delete(kindGroup, groupKey(p.ID, in.GroupName))
-	})
-}
-
-// withGroupMember runs fn on the user and group in.Username and
-// in.GroupName name, in a write transaction.
-func (s *Server) withGroupMember(c *call, in *groupInput, fn func(tx store.Tx, p *pool, u *user) error) error {
-	if err := c.decode(in); err != nil {
-		return err
-	}
-	return s.update(c, func(tx store.Tx) error {
-		p, u, err := adminUser(tx, in.UserPoolId, in.Username)
-		if err != nil {
-			return err
-		}
-		if _, err := loadGroup(tx, p, in.GroupName); err != nil {
-			return err
-		}
-		return fn(tx, p, u)
-	})
-}
-
-func (s *Server) adminAddUserToGroup(c *call) (any, error) {
-	var in groupInput
-	return nil, s.withGroupMember(c, &in, func(tx store.Tx, p *pool, u *user) error {
-		if slices.Contains(u.Groups, in.GroupName) {
-			return nil
-		}
-		u.Groups = append(u.Groups, in.GroupName)
-		slices.Sort(u.Groups)
-		return saveUser(tx, p, u)
-	})
-}
-
-func (s *Server) adminRemoveUserFromGroup(c *call) (any, error) {
-	var in groupInput
-	return nil, s.withGroupMember(c, &in, func(tx store.Tx, p *pool, u *user) error {
-		u.Groups = slices.DeleteFunc(u.Groups, func(g string) bool { return g == in.GroupName })
-		return saveUser(tx, p, u)
-	})
-}
-
-func (s *Server) adminListGroupsForUser(c *call) (any, error) {
-	var in adminInput
-	var groups []groupWire
-	err := s.withAdminUser(c, &in, false, func(tx store.Tx, p *pool, u *user) error {
-		gs, err := userGroups(tx, p, u)
-		for _, g := range gs {
-			groups = append(groups, g.wire(p.ID))
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if groups == nil {
-		groups = []groupWire{}
-	}
-	return map[string]any{"Groups": groups}, nil
-}
-
-func (s *Server) listUsersInGroup(c *call) (any, error) {
-	var in groupInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	limit, after, err := page(in.Limit, false, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	users := []userWire{}
-	var next string
-	err = s.view(c, func(tx store.Tx) error {
-		p, err := loadPool(tx, in.UserPoolId)
-		if err != nil {
-			return err
-		}
-		if _, err := loadGroup(tx, p, in.GroupName); err != nil {
-			return err
-		}
-		prefix, last := p.ID+"/", ""
-		return scanRecords(tx, kindUser, prefix, func(key string, u *user) error {
-			k := strings.TrimPrefix(key, prefix)
-			if (after != "" && k <= after) || !slices.Contains(u.Groups, in.GroupName) {
+			if len(out.Groups) == limit {
+				out.NextToken = aws.String(encodePageToken(aws.ToString(out.Groups[limit-1].GroupName)))
 				return nil
 			}
-			if len(users) == limit {
-				next = encodePageToken(last)
-				return store.ErrStopScan
+			out.Groups = append(out.Groups, g.shape(p.ID))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Server) listUsersInGroup(ctx context.Context, _ *caller, in *cip.ListUsersInGroupInput) (*cip.ListUsersInGroupOutput, error) {
+	limit, after, err := page(in.Limit, false, aws.ToString(in.NextToken))
+	if err != nil {
+		return nil, err
+	}
+	out := &cip.ListUsersInGroupOutput{Users: []types.UserType{}}
+	err = s.withGroup(ctx, in.UserPoolId, in.GroupName, false, func(st *state, p *pool, g *group) error {
+		last := ""
+		return st.scanUsers(p, after, func(key string, u *user) error {
+			if !u.inGroup(g.Name) {
+				return nil
 			}
-			users, last = append(users, u.wire()), k
+			if len(out.Users) == limit {
+				out.NextToken = aws.String(encodePageToken(last))
+				return errStopScan
+			}
+			out.Users, last = append(out.Users, userShape(u)), key
 			return nil
 		})
 	})
 	if err != nil {
 		return nil, err
-	}
-	out := map[string]any{"Users": users}
-	if next != "" {
-		out["NextToken"] = next
 	}
 	return out, nil
 }
 
 // userGroups returns u's groups, by precedence (lowest first, groups
 // without one last), then name: the order of cognito:groups.
-func userGroups(tx store.Tx, p *pool, u *user) ([]*group, error) {
+func userGroups(st *state, p *pool, u *user) ([]*group, error) {
 	var out []*group
 	for _, name := range u.Groups {
-		g, err := getRecord[group](tx, kindGroup, groupKey(p.ID, name))
+		g, err := st.group(p, name)
 		if isNotFound(err) {
 			continue
 		}

@@ -333,7 +333,7 @@ func rawPost(t testing.TB, srv *cognitotest.Server, headers map[string]string, b
 
 // fakeSigV4 is an Authorization header of the shape SigV4 gives; the local
 // server checks that admin calls carry one, not the signature.
-const fakeSigV4 = "AWS4-HMAC-SHA256 Credential=local/20300101/eu-west-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=00"
+const fakeSigV4 = "AWS4-HMAC-SHA256 Credential=local/20300101/eu-west-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0000000000000000000000000000000000000000000000000000000000000000"
 
 // rawCall calls action with a JSON body the way the SDKs do (signed says
 // whether to add an Authorization header) and returns status and body.

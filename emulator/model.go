@@ -1,30 +1,9 @@
 package emulator
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"net/url"
+	"slices"
 	"strings"
 	"time"
-
-	"github.com/cognitokit/cognito/emulator/store"
-)
-
-// Record kinds in the store, and how their keys are built.
-const (
-	kindPool      = "pool"      // poolID
-	kindClient    = "client"    // clientID
-	kindUser      = "user"      // poolID/usernameKey
-	kindAlias     = "alias"     // poolID/attribute/valueKey → usernameKey
-	kindCode      = "code"      // poolID/usernameKey/purpose
-	kindSession   = "session"   // poolID/usernameKey/originJTI
-	kindRefresh   = "refresh"   // SHA-256 of a refresh token (hex) → session key
-	kindKey       = "key"       // poolID: the pool's RSA signing key
-	kindMessage   = "message"   // zero-padded sequence number: the outbox
-	kindMeta      = "meta"      // counters
-	kindChallenge = "challenge" // poolID/SHA-256 of a challenge session (hex)
-	kindGroup     = "group"     // poolID/groupName
 )
 
 // pool is a user pool and its settings.
@@ -43,6 +22,8 @@ type pool struct {
 	DeletionProtection  string            `json:"deletionProtection,omitempty"`
 	Tags                map[string]string `json:"tags,omitempty"`
 	AdminCreateUserOnly bool              `json:"adminCreateUserOnly,omitempty"`
+	// Domain is the pool's domain prefix (or custom domain), if any.
+	Domain string `json:"domain,omitempty"`
 }
 
 // schemaAttribute is one attribute of a pool's schema.
@@ -127,6 +108,24 @@ type user struct {
 	LockedUntil   time.Time `json:"lockedUntil,omitzero"`
 	// Groups are the names of the groups the user is in, sorted.
 	Groups []string `json:"groups,omitempty"`
+
+	// indexed are the sign-in aliases the store's index holds for the
+	// user (attribute → value), as the state layer read or last wrote it.
+	indexed map[string]string
+}
+
+func (u *user) inGroup(name string) bool { return slices.Contains(u.Groups, name) }
+
+// joinGroup adds u to a group, keeping Groups sorted.
+func (u *user) joinGroup(name string) {
+	if !u.inGroup(name) {
+		u.Groups = append(u.Groups, name)
+		slices.Sort(u.Groups)
+	}
+}
+
+func (u *user) leaveGroup(name string) {
+	u.Groups = slices.DeleteFunc(u.Groups, func(g string) bool { return g == name })
 }
 
 // code is a one-time code sent to a user.
@@ -162,45 +161,3 @@ func (p *pool) usernameKey(username string) string {
 	}
 	return strings.ToLower(username)
 }
-
-// userKey is the store key of a user. The username is path-escaped so that
-// keys of one user are never a prefix of another's ("a" vs "a/b").
-func userKey(poolID, usernameKey string) string {
-	return poolID + "/" + url.PathEscape(usernameKey)
-}
-
-// getRecord reads and decodes one record; a missing one is store.ErrNotFound.
-func getRecord[T any](tx store.Tx, kind, key string) (*T, error) {
-	raw, err := tx.Get(kind, key)
-	if err != nil {
-		return nil, err
-	}
-	v := new(T)
-	if err := json.Unmarshal(raw, v); err != nil {
-		return nil, fmt.Errorf("decoding %s record: %w", kind, err)
-	}
-	return v, nil
-}
-
-// putRecord encodes and stores one record.
-func putRecord(tx store.Tx, kind, key string, v any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encoding %s record: %w", kind, err)
-	}
-	return tx.Put(kind, key, raw)
-}
-
-// scanRecords decodes every record of kind under prefix, in key order, and
-// hands it to fn; fn may return store.ErrStopScan.
-func scanRecords[T any](tx store.Tx, kind, prefix string, fn func(key string, v *T) error) error {
-	return tx.Scan(kind, prefix, func(key string, raw []byte) error {
-		v := new(T)
-		if err := json.Unmarshal(raw, v); err != nil {
-			return fmt.Errorf("decoding %s record: %w", kind, err)
-		}
-		return fn(key, v)
-	})
-}
-
-func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

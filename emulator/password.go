@@ -4,6 +4,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // passwordPolicy is a pool's Policies.PasswordPolicy.
@@ -64,4 +67,16 @@ func checkPasswordSyntax(member, password string) error {
 		return invalidParameter("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$", member)
 	}
 	return nil
+}
+
+// shape is the policy as the API shows it.
+func (p passwordPolicy) shape() types.PasswordPolicyType {
+	return types.PasswordPolicyType{
+		MinimumLength:                 aws.Int32(p.MinimumLength),
+		RequireUppercase:              p.RequireUppercase,
+		RequireLowercase:              p.RequireLowercase,
+		RequireNumbers:                p.RequireNumbers,
+		RequireSymbols:                p.RequireSymbols,
+		TemporaryPasswordValidityDays: p.TemporaryPasswordValidityDays,
+	}
 }

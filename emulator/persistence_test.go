@@ -48,10 +48,13 @@ func persistOpen(t *testing.T, path string) *persistInstance {
 	}
 	// The default key generator, on purpose: a signing key must come back
 	// from the file, not from a key shared by the process.
-	em := emulator.New(st,
+	em, err := emulator.New(context.Background(), st,
 		emulator.WithBaseURL(persistBaseURL),
 		emulator.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 	)
+	if err != nil {
+		t.Fatalf("opening %s: %v", path, err)
+	}
 	hs := httptest.NewServer(em)
 	inst := &persistInstance{t: t, st: st, em: em, hs: hs}
 	inst.client = cip.NewFromConfig(aws.Config{

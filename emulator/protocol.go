@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -20,17 +21,84 @@ const (
 	maxBodyBytes = 1 << 20
 )
 
-// call is one API request being served.
-type call struct {
-	ctx     context.Context
-	body    []byte
-	baseURL string // the server's public URL, for token issuers
+// The adapter between HTTP and the actions. Every action is a typed
+// function
+//
+//	func (s *Server) adminGetUser(ctx context.Context, c *caller, in *cip.AdminGetUserInput) (*cip.AdminGetUserOutput, error)
+//
+// registered in the table (actions.go) with how its caller is identified.
+// Before it runs, the adapter decodes the body into the input shape, checks
+// the members Cognito requires and constrains (validate.go, Cognito's own
+// wording) and resolves the caller; afterwards it encodes the output shape
+// (codec.go) or the error in Cognito's format.
+
+// access is how an action's caller is identified.
+type access int
+
+const (
+	// byIAM: the administrator's actions, IAM-authorized on AWS: the
+	// request must carry a SigV4 Authorization header (whose signature is
+	// checked when the server has IAM credentials, see WithIAMCredentials).
+	byIAM access = iota
+	// byClient: public actions that name an app client (ClientId). The
+	// adapter loads the client and its pool and, for inputs with a
+	// SecretHash and a Username, checks the SECRET_HASH over that username.
+	byClient
+	// byToken: a user acting on themself with an access token
+	// (AccessToken), verified completely before the action runs.
+	byToken
+)
+
+// caller is who makes a request, as the adapter resolved it.
+type caller struct {
+	// baseURL is the server's public URL as the request reached it, for
+	// token issuers.
+	baseURL string
+	// client and pool are the app client a byClient action names, and its
+	// pool; the pool of the token's subject for byToken actions.
+	client *appClient
+	pool   *pool
+	// subject is the verified access token of a byToken action, with the
+	// user and sign-in it belongs to (as read before the action runs).
+	subject *authorized
 }
 
-// decode unmarshals the request body into in. Unknown fields are ignored,
-// as on AWS (newer SDKs send members older servers do not know).
-func (c *call) decode(in any) error {
-	body := c.body
+// action is the server side of one Cognito API operation. serve is nil for
+// an operation the local Cognito does not support yet.
+type action struct {
+	access access
+	serve  func(s *Server, ctx context.Context, c *caller, body []byte) (any, error)
+}
+
+// handle makes the table entry of a typed action.
+func handle[In, Out any](acc access, fn func(s *Server, ctx context.Context, c *caller, in *In) (*Out, error)) action {
+	return action{access: acc, serve: func(s *Server, ctx context.Context, c *caller, body []byte) (any, error) {
+		in := new(In)
+		if err := decodeInput(body, in); err != nil {
+			return nil, err
+		}
+		if err := validateInput(in); err != nil {
+			return nil, err
+		}
+		if err := s.resolveCaller(ctx, acc, c, in); err != nil {
+			return nil, err
+		}
+		out, err := fn(s, ctx, c, in)
+		if err != nil {
+			return nil, err
+		}
+		return out, nil
+	}}
+}
+
+// notYet is the table entry of an operation the local Cognito does not
+// support yet.
+var notYet = action{}
+
+// decodeInput unmarshals a request body into an input shape. Unknown
+// members are ignored, as on AWS (newer SDKs send members older servers do
+// not know).
+func decodeInput(body []byte, in any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
@@ -44,62 +112,51 @@ func (c *call) decode(in any) error {
 	return nil
 }
 
-// action is the server side of one Cognito API operation.
-type action struct {
-	// signed actions are IAM-authorized on AWS (the Admin* and pool
-	// management operations): they require a SigV4 Authorization header.
-	// The local server does not check the signature, only that there is one.
-	signed bool
-	serve  func(s *Server, c *call) (any, error)
+// resolveCaller identifies the caller of a byClient or byToken action from
+// its input (byIAM callers are checked on the envelope, in route).
+func (s *Server) resolveCaller(ctx context.Context, acc access, c *caller, in any) error {
+	switch acc {
+	case byClient:
+		v := reflect.ValueOf(in).Elem()
+		clientID := stringMember(v, "ClientId")
+		err := s.view(ctx, func(st *state) (err error) {
+			c.client, c.pool, err = st.client(clientID)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if f := v.FieldByName("SecretHash"); f.IsValid() {
+			return checkSecretHash(c.client, stringMember(v, "SecretHash"), stringMember(v, "Username"))
+		}
+		return nil
+	case byToken:
+		token := stringMember(reflect.ValueOf(in).Elem(), "AccessToken")
+		return s.view(ctx, func(st *state) (err error) {
+			if c.subject, err = s.authorize(st, token); err == nil {
+				c.pool = c.subject.pool
+			}
+			return err
+		})
+	}
+	return nil
 }
 
-// actions is the one table of operations the server answers.
-var actions = map[string]action{
-	// Pools and clients.
-	"CreateUserPool":         {true, (*Server).createUserPool},
-	"DescribeUserPool":       {true, (*Server).describeUserPool},
-	"ListUserPools":          {true, (*Server).listUserPools},
-	"DeleteUserPool":         {true, (*Server).deleteUserPool},
-	"CreateUserPoolClient":   {true, (*Server).createUserPoolClient},
-	"DescribeUserPoolClient": {true, (*Server).describeUserPoolClient},
-	"ListUserPoolClients":    {true, (*Server).listUserPoolClients},
-	"DeleteUserPoolClient":   {true, (*Server).deleteUserPoolClient},
-	// Users, with a client ID or an access token.
-	"SignUp":                 {false, (*Server).signUp},
-	"ConfirmSignUp":          {false, (*Server).confirmSignUp},
-	"ResendConfirmationCode": {false, (*Server).resendConfirmationCode},
-	"InitiateAuth":           {false, (*Server).initiateAuth},
-	"RespondToAuthChallenge": {false, (*Server).respondToAuthChallenge},
-	"ForgotPassword":         {false, (*Server).forgotPassword},
-	"ConfirmForgotPassword":  {false, (*Server).confirmForgotPassword},
-	"GetUser":                {false, (*Server).getUser},
-	"UpdateUserAttributes":   {false, (*Server).updateUserAttributes},
-	"VerifyUserAttribute":    {false, (*Server).verifyUserAttribute},
-	"DeleteUser":             {false, (*Server).deleteUser},
-	"ChangePassword":         {false, (*Server).changePassword},
-	"GlobalSignOut":          {false, (*Server).globalSignOut},
-	"RevokeToken":            {false, (*Server).revokeToken},
-	// Administration.
-	"AdminCreateUser":           {true, (*Server).adminCreateUser},
-	"AdminConfirmSignUp":        {true, (*Server).adminConfirmSignUp},
-	"AdminGetUser":              {true, (*Server).adminGetUser},
-	"AdminDeleteUser":           {true, (*Server).adminDeleteUser},
-	"AdminSetUserPassword":      {true, (*Server).adminSetUserPassword},
-	"AdminResetUserPassword":    {true, (*Server).adminResetUserPassword},
-	"AdminUpdateUserAttributes": {true, (*Server).adminUpdateUserAttributes},
-	"AdminDisableUser":          {true, (*Server).adminDisableUser},
-	"AdminEnableUser":           {true, (*Server).adminEnableUser},
-	"AdminUserGlobalSignOut":    {true, (*Server).adminUserGlobalSignOut},
-	"ListUsers":                 {true, (*Server).listUsers},
-	// Groups.
-	"CreateGroup":              {true, (*Server).createGroup},
-	"GetGroup":                 {true, (*Server).getGroup},
-	"ListGroups":               {true, (*Server).listGroups},
-	"DeleteGroup":              {true, (*Server).deleteGroup},
-	"AdminAddUserToGroup":      {true, (*Server).adminAddUserToGroup},
-	"AdminRemoveUserFromGroup": {true, (*Server).adminRemoveUserFromGroup},
-	"AdminListGroupsForUser":   {true, (*Server).adminListGroupsForUser},
-	"ListUsersInGroup":         {true, (*Server).listUsersInGroup},
+// stringMember reads a *string or string member of an input shape.
+func stringMember(v reflect.Value, name string) string {
+	f := v.FieldByName(name)
+	switch {
+	case !f.IsValid():
+		return ""
+	case f.Kind() == reflect.Pointer:
+		if f.IsNil() {
+			return ""
+		}
+		return f.Elem().String()
+	case f.Kind() == reflect.String:
+		return f.String()
+	}
+	return ""
 }
 
 // serveAction answers POST /: it checks the protocol envelope, dispatches on
@@ -113,19 +170,22 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			apiErr = newError(excSerialization, "The request body could not be read or is larger than %d bytes.", maxBodyBytes)
 		} else {
-			out, apiErr = s.run(act, &call{ctx: r.Context(), body: body, baseURL: s.requestBaseURL(r)})
+			out, apiErr = s.run(r.Context(), act, &caller{baseURL: s.requestBaseURL(r)}, body)
 		}
 	}
-	if apiErr != nil {
-		s.log.Info("action failed", "action", name, "error", apiErr.Type, "status", apiErr.Status, "duration", time.Since(start))
-		writeError(w, apiErr)
-		return
+	if apiErr == nil {
+		var raw []byte
+		var err error
+		if raw, err = encodeShape(out); err == nil {
+			s.log.Debug("action", "action", name, "duration", time.Since(start))
+			writeRaw(w, jsonMediaType, http.StatusOK, raw)
+			return
+		}
+		s.log.Error("encoding a response failed", "action", name, "err", err)
+		apiErr = errInternal
 	}
-	s.log.Debug("action", "action", name, "duration", time.Since(start))
-	if out == nil {
-		out = struct{}{}
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.log.Info("action failed", "action", name, "error", apiErr.Type, "status", apiErr.Status, "duration", time.Since(start))
+	writeError(w, apiErr)
 }
 
 // route finds the action a request names and checks its envelope.
@@ -139,8 +199,13 @@ func (s *Server) route(r *http.Request) (string, action, *apiError) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || (mt != jsonMediaType && mt != "application/json") {
 		return name, act, &apiError{Status: http.StatusUnsupportedMediaType, Type: excUnsupportedMediaType, Message: "Content-Type must be " + jsonMediaType + "."}
 	}
-	if act.signed && !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
-		return name, act, &apiError{Status: http.StatusForbidden, Type: excMissingAuthToken, Message: "Missing Authentication Token"}
+	if act.serve == nil {
+		return name, act, newError(excUnsupportedOperation, "%s is not supported by the local Cognito yet.", name)
+	}
+	if act.access == byIAM {
+		if err := s.checkSignature(r); err != nil {
+			return name, act, err
+		}
 	}
 	return name, act, nil
 }
@@ -148,14 +213,14 @@ func (s *Server) route(r *http.Request) (string, action, *apiError) {
 // run serves one action, turning any failure into an apiError: Cognito's
 // own errors as they are, anything else (a store failure, a bug) into a 500
 // that is logged.
-func (s *Server) run(act action, c *call) (out any, apiErr *apiError) {
+func (s *Server) run(ctx context.Context, act action, c *caller, body []byte) (out any, apiErr *apiError) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("action panicked", "panic", p)
 			out, apiErr = nil, errInternal
 		}
 	}()
-	out, err := act.serve(s, c)
+	out, err := act.serve(s, ctx, c, body)
 	if err == nil {
 		return out, nil
 	}
@@ -171,12 +236,7 @@ func (s *Server) run(act action, c *call) (out any, apiErr *apiError) {
 
 func writeError(w http.ResponseWriter, e *apiError) {
 	w.Header().Set("x-amzn-ErrorType", e.Type)
-	writeJSON(w, e.Status, map[string]string{"__type": e.Type, "message": e.Message})
-}
-
-// writeJSON writes an API response.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	writeBody(w, jsonMediaType, status, v)
+	writeBody(w, jsonMediaType, e.Status, map[string]string{"__type": e.Type, "message": e.Message})
 }
 
 // writeDocument writes a plain JSON document (JWKS, outbox, health).
@@ -190,6 +250,10 @@ func writeBody(w http.ResponseWriter, contentType string, status int, v any) {
 		status = http.StatusInternalServerError
 		body = []byte(`{"__type":"` + excInternal + `","message":"Internal server error."}`)
 	}
+	writeRaw(w, contentType, status, body)
+}
+
+func writeRaw(w http.ResponseWriter, contentType string, status int, body []byte) {
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	w.Write(body)

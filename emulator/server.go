@@ -28,6 +28,13 @@ type Server struct {
 
 	keysMu sync.RWMutex
 	keys   map[string]*signingKey // poolID → key, a cache of the store's
+	pools  poolCache
+
+	// iam, when set, are the only credentials whose SigV4 signatures the
+	// administrator's actions accept.
+	iam *IAMCredentials
+	// phantomKey derives the SRP challenges of unknown users.
+	phantomKey []byte
 
 	mux *http.ServeMux
 }
@@ -59,9 +66,11 @@ func WithKeyGenerator(gen func() (*rsa.PrivateKey, error)) Option {
 	return func(s *Server) { s.newKey = gen }
 }
 
-// New returns a Server keeping its state in st. The caller keeps ownership
-// of st and closes it after the server is done.
-func New(st store.Store, opts ...Option) *Server {
+// New returns a Server keeping its state in st, after bringing the data to
+// the current format (it fails with ErrUnknownFormat for data written by a
+// newer version). The caller keeps ownership of st and closes it after the
+// server is done.
+func New(ctx context.Context, st store.Store, opts ...Option) (*Server, error) {
 	s := &Server{
 		store:  st,
 		log:    slog.Default(),
@@ -69,9 +78,14 @@ func New(st store.Store, opts ...Option) *Server {
 		region: "eu-west-1",
 		newKey: func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) },
 		keys:   make(map[string]*signingKey),
+
+		phantomKey: newPhantomKey(),
 	}
 	for _, opt := range opts {
 		opt(s)
+	}
+	if err := checkFormat(ctx, st); err != nil {
+		return nil, err
 	}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /{$}", s.serveAction)
@@ -84,7 +98,7 @@ func New(st store.Store, opts ...Option) *Server {
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{Status: http.StatusNotFound, Type: excUnknownOperation, Message: "No route for " + r.Method + " " + truncate(r.URL.Path, 128) + "."})
 	})
-	return s
+	return s, nil
 }
 
 // ServeHTTP implements http.Handler.
@@ -108,8 +122,8 @@ func (s *Server) requestBaseURL(r *http.Request) string {
 // that user's messages.
 func (s *Server) Messages(ctx context.Context, username string) ([]Message, error) {
 	var out []Message
-	err := s.store.View(ctx, func(tx store.Tx) error {
-		return scanRecords(tx, kindMessage, "", func(_ string, m *Message) error {
+	err := s.view(ctx, func(st *state) error {
+		return st.scanMessages(func(m *Message) error {
 			if username == "" || strings.EqualFold(m.Username, username) {
 				out = append(out, *m)
 			}

@@ -1,69 +1,46 @@
 package emulator
 
 import (
-	"maps"
+	"context"
+	"errors"
 	"net/mail"
 	"slices"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/google/uuid"
-
-	"github.com/cognitokit/cognito/emulator/store"
 )
 
-type signUpInput struct {
-	ClientId       string          `json:"ClientId"`
-	SecretHash     string          `json:"SecretHash"`
-	Username       string          `json:"Username"`
-	Password       string          `json:"Password"`
-	UserAttributes []attributeWire `json:"UserAttributes"`
-}
+// Sign-up and account recovery: the public actions that name a user, for
+// an app client (whose SECRET_HASH the adapter has checked).
 
-func (s *Server) signUp(c *call) (any, error) {
-	var in signUpInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := checkUsernameSyntax(in.Username); err != nil {
-		return nil, err
-	}
-	if err := checkPasswordSyntax("password", in.Password); err != nil {
-		return nil, err
-	}
-	var p *pool
-	var cl *appClient
-	err := s.view(c, func(tx store.Tx) (err error) {
-		cl, p, err = loadClient(tx, in.ClientId)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(cl, in.SecretHash, in.Username); err != nil {
-		return nil, err
-	}
+func (s *Server) signUp(ctx context.Context, c *caller, in *cip.SignUpInput) (*cip.SignUpOutput, error) {
+	p := c.pool
 	if p.AdminCreateUserOnly {
 		return nil, notAuthorized("SignUp is not permitted for this user pool")
 	}
-	u, err := s.newUser(p, in.Username, in.UserAttributes, atCreation)
+	u, err := s.newUser(p, aws.ToString(in.Username), in.UserAttributes, atCreation)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.Policy.check(in.Password); err != nil {
+	password := aws.ToString(in.Password)
+	if err := p.Policy.check(password); err != nil {
 		return nil, err
 	}
-	if u.Salt, u.Verifier, err = newVerifier(p.ID, u.Username, in.Password); err != nil {
+	if u.Salt, u.Verifier, err = newVerifier(p.ID, u.Username, password); err != nil {
 		return nil, err
 	}
-	var delivery *codeDeliveryWire
-	err = s.update(c, func(tx store.Tx) error {
-		if _, err := loadPool(tx, p.ID); err != nil {
+	var sent *types.CodeDeliveryDetailsType
+	err = s.update(ctx, func(st *state) error {
+		if _, err := st.pool(p.ID); err != nil {
 			return err
 		}
-		if err := insertUser(tx, p, u); err != nil {
+		if err := st.insertUser(p, u, false); err != nil {
 			return err
 		}
 		if attr := deliveryAttribute(p, u, false); attr != "" {
-			delivery, err = s.deliverCode(tx, p, u, PurposeSignUp, attr, signUpCodeValidity)
+			sent, err = s.deliverCode(st, p, u, PurposeSignUp, attr, signUpCodeValidity)
 		}
 		return err
 	})
@@ -71,17 +48,13 @@ func (s *Server) signUp(c *call) (any, error) {
 		return nil, err
 	}
 	s.log.Info("user signed up", "userPoolId", p.ID, "sub", u.Attributes["sub"])
-	out := map[string]any{"UserConfirmed": false, "UserSub": u.Attributes["sub"]}
-	if delivery != nil {
-		out["CodeDeliveryDetails"] = delivery
-	}
-	return out, nil
+	return &cip.SignUpOutput{UserConfirmed: false, UserSub: aws.String(u.Attributes["sub"]), CodeDeliveryDetails: sent}, nil
 }
 
 // newUser builds a user named as a caller asked (a username, or an email or
 // phone number in pools whose UsernameAttributes say so), checking the name
 // and attributes against the pool. It does not store it.
-func (s *Server) newUser(p *pool, name string, attrs []attributeWire, who attributeChange) (*user, error) {
+func (s *Server) newUser(p *pool, name string, attrs []types.AttributeType, who attributeChange) (*user, error) {
 	values, err := p.checkAttributes(attrs, who)
 	if err != nil {
 		return nil, err
@@ -89,9 +62,9 @@ func (s *Server) newUser(p *pool, name string, attrs []attributeWire, who attrib
 	sub := uuid.NewString()
 	username := name
 	switch {
-	case slices.Contains(p.UsernameAttributes, "email") && isEmail(name):
+	case p.hasUsernameAttribute("email") && isEmail(name):
 		values["email"], username = name, sub
-	case slices.Contains(p.UsernameAttributes, "phone_number") && phonePattern.MatchString(name):
+	case p.hasUsernameAttribute("phone_number") && phonePattern.MatchString(name):
 		values["phone_number"], username = name, sub
 	case len(p.UsernameAttributes) > 0:
 		return nil, invalidParameter("Username should be either an email or a phone number.")
@@ -116,100 +89,49 @@ func isEmail(s string) bool {
 	return err == nil && a.Address == s
 }
 
-// insertUser stores a new user and its aliases; an existing username is
-// UsernameExistsException.
-func insertUser(tx store.Tx, p *pool, u *user) error {
-	_, err := tx.Get(kindUser, userKey(p.ID, p.usernameKey(u.Username)))
-	switch {
-	case err == nil:
-		return newError(excUsernameExists, "User already exists")
-	case !isNotFound(err):
-		return err
-	}
-	if err := syncAliases(tx, p, u, nil); err != nil {
-		return err
-	}
-	return saveUser(tx, p, u)
-}
-
-type usernameInput struct {
-	ClientId         string `json:"ClientId"`
-	SecretHash       string `json:"SecretHash"`
-	Username         string `json:"Username"`
-	ConfirmationCode string `json:"ConfirmationCode"`
-	Password         string `json:"Password"`
-}
-
-// clientUser is what the client-facing user operations start from: the
-// client, its pool, and the user the caller named (nil when unknown, for
-// callers that must hide that under PreventUserExistenceErrors).
-type clientUser struct {
-	client *appClient
-	pool   *pool
-	user   *user
-}
-
-// loadClientUser reads the client, checks the secret hash over the name the
-// caller gave and resolves the user.
-func loadClientUser(tx store.Tx, in *usernameInput) (*clientUser, error) {
-	if err := checkUsernameSyntax(in.Username); err != nil {
-		return nil, err
-	}
-	cl, p, err := loadClient(tx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(cl, in.SecretHash, in.Username); err != nil {
-		return nil, err
-	}
-	u, err := findUser(tx, p, in.Username)
-	if err != nil && !isNotFound(err) {
-		return nil, err
-	}
-	return &clientUser{client: cl, pool: p, user: u}, nil
-}
-
-func (s *Server) confirmSignUp(c *call) (any, error) {
-	var in usernameInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if in.ConfirmationCode == "" {
-		return nil, invalidParameter("1 validation error detected: Value at 'confirmationCode' failed to satisfy constraint: Member must not be null")
-	}
-	return nil, s.update(c, func(tx store.Tx) error {
-		cu, err := loadClientUser(tx, &in)
-		if err != nil {
-			return err
-		}
-		u, p := cu.user, cu.pool
-		if u == nil {
-			if cu.client.preventsExistenceErrors() {
-				return errCodeMismatch
+// withNamedUser runs fn on the user a public action names, inside a write
+// transaction; an unknown user is UserNotFoundException, or unknown (the
+// error the action gives) when the client hides user existence.
+func (s *Server) withNamedUser(ctx context.Context, c *caller, name string, unknown error, fn func(st *state, u *user) error) error {
+	return s.update(ctx, func(st *state) error {
+		u, err := st.user(c.pool, name)
+		if isNotFound(err) {
+			if c.client.preventsExistenceErrors() {
+				return unknown
 			}
 			return errUserNotFound
 		}
-		if u.Status != statusUnconfirmed {
-			return notAuthorized("User cannot be confirmed. Current status is %s", u.Status)
-		}
-		rec, err := s.useCode(tx, p, u, PurposeSignUp, "", in.ConfirmationCode, errTooManyCodeFailures)
 		if err != nil {
 			return err
 		}
-		before := maps.Clone(u.Attributes)
+		return fn(st, u)
+	})
+}
+
+func (s *Server) confirmSignUp(ctx context.Context, c *caller, in *cip.ConfirmSignUpInput) (*cip.ConfirmSignUpOutput, error) {
+	p := c.pool
+	err := s.withNamedUser(ctx, c, aws.ToString(in.Username), errCodeMismatch, func(st *state, u *user) error {
+		if u.Status != statusUnconfirmed {
+			return notAuthorized("User cannot be confirmed. Current status is %s", u.Status)
+		}
+		rec, err := s.useCode(st, p, u, PurposeSignUp, "", aws.ToString(in.ConfirmationCode), errTooManyCodeFailures)
+		if err != nil {
+			return err
+		}
 		u.Status, u.Modified = statusConfirmed, s.now()
 		if rec.Attribute != "" {
 			u.Attributes[rec.Attribute+"_verified"] = "true"
 		}
-		if err := syncAliases(tx, p, u, before); err != nil {
-			return err
-		}
-		return saveUser(tx, p, u)
+		return st.putUser(p, u)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &cip.ConfirmSignUpOutput{}, nil
 }
 
-func (s *Server) resendConfirmationCode(c *call) (any, error) {
-	return s.sendUserCode(c, func(tx store.Tx, p *pool, u *user) (*codeDeliveryWire, error) {
+func (s *Server) resendConfirmationCode(ctx context.Context, c *caller, in *cip.ResendConfirmationCodeInput) (*cip.ResendConfirmationCodeOutput, error) {
+	sent, err := s.sendUserCode(ctx, c, aws.ToString(in.Username), func(st *state, p *pool, u *user) (*types.CodeDeliveryDetailsType, error) {
 		if u.Status != statusUnconfirmed {
 			return nil, invalidParameter("User is already confirmed.")
 		}
@@ -217,55 +139,47 @@ func (s *Server) resendConfirmationCode(c *call) (any, error) {
 		if attr == "" {
 			return nil, invalidParameter("Auto verification not turned on.")
 		}
-		return s.deliverCode(tx, p, u, PurposeSignUp, attr, signUpCodeValidity)
-	})
-}
-
-// sendUserCode serves the operations that send a code to the user a caller
-// names (ResendConfirmationCode, ForgotPassword): send delivers it. An
-// unknown user is UserNotFoundException, or, when the client hides user
-// existence, a delivery that looks real.
-func (s *Server) sendUserCode(c *call, send func(tx store.Tx, p *pool, u *user) (*codeDeliveryWire, error)) (any, error) {
-	var in usernameInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var delivery *codeDeliveryWire
-	err := s.update(c, func(tx store.Tx) error {
-		cu, err := loadClientUser(tx, &in)
-		if err != nil {
-			return err
-		}
-		if cu.user == nil {
-			if cu.client.preventsExistenceErrors() {
-				delivery = fakeDelivery(cu.pool, in.Username)
-				return nil
-			}
-			return errUserNotFound
-		}
-		delivery, err = send(tx, cu.pool, cu.user)
-		return err
+		return s.deliverCode(st, p, u, PurposeSignUp, attr, signUpCodeValidity)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"CodeDeliveryDetails": delivery}, nil
+	return &cip.ResendConfirmationCodeOutput{CodeDeliveryDetails: sent}, nil
 }
+
+// sendUserCode serves the actions that send a code to the user a caller
+// names (ResendConfirmationCode, ForgotPassword): send delivers it. An
+// unknown user is UserNotFoundException, or, when the client hides user
+// existence, a delivery that looks real.
+func (s *Server) sendUserCode(ctx context.Context, c *caller, name string, send func(st *state, p *pool, u *user) (*types.CodeDeliveryDetailsType, error)) (*types.CodeDeliveryDetailsType, error) {
+	var sent *types.CodeDeliveryDetailsType
+	err := s.withNamedUser(ctx, c, name, errHiddenUser, func(st *state, u *user) (err error) {
+		sent, err = send(st, c.pool, u)
+		return err
+	})
+	if errors.Is(err, errHiddenUser) {
+		return fakeDelivery(c.pool, name), nil
+	}
+	return sent, err
+}
+
+// errHiddenUser marks an unknown user whose absence the client hides.
+var errHiddenUser = errors.New("emulator: unknown user, hidden")
 
 // fakeDelivery answers for an unknown user when the client hides user
 // existence: it looks like a real delivery.
-func fakeDelivery(p *pool, name string) *codeDeliveryWire {
+func fakeDelivery(p *pool, name string) *types.CodeDeliveryDetailsType {
 	if isEmail(name) {
-		return &codeDeliveryWire{Destination: mask(name), DeliveryMedium: "EMAIL", AttributeName: "email"}
+		return delivery(mask(name), "EMAIL", "email")
 	}
 	if slices.Contains(p.AutoVerified, "phone_number") && !slices.Contains(p.AutoVerified, "email") {
-		return &codeDeliveryWire{Destination: "+*******" + randomString("0123456789", 4), DeliveryMedium: "SMS", AttributeName: "phone_number"}
+		return delivery("+*******"+randomString("0123456789", 4), "SMS", "phone_number")
 	}
-	return &codeDeliveryWire{Destination: randomString("abcdefghijklmnopqrstuvwxyz", 1) + "***@e***.com", DeliveryMedium: "EMAIL", AttributeName: "email"}
+	return delivery(randomString("abcdefghijklmnopqrstuvwxyz", 1)+"***@e***.com", "EMAIL", "email")
 }
 
-func (s *Server) forgotPassword(c *call) (any, error) {
-	return s.sendUserCode(c, func(tx store.Tx, p *pool, u *user) (*codeDeliveryWire, error) {
+func (s *Server) forgotPassword(ctx context.Context, c *caller, in *cip.ForgotPasswordInput) (*cip.ForgotPasswordOutput, error) {
+	sent, err := s.sendUserCode(ctx, c, aws.ToString(in.Username), func(st *state, p *pool, u *user) (*types.CodeDeliveryDetailsType, error) {
 		if !u.Enabled {
 			return nil, errUserDisabled
 		}
@@ -273,52 +187,47 @@ func (s *Server) forgotPassword(c *call) (any, error) {
 		if attr == "" {
 			return nil, invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 		}
-		return s.deliverCode(tx, p, u, PurposeForgotPassword, attr, forgotCodeValidity)
-	})
-}
-
-func (s *Server) confirmForgotPassword(c *call) (any, error) {
-	var in usernameInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if in.ConfirmationCode == "" {
-		return nil, invalidParameter("1 validation error detected: Value at 'confirmationCode' failed to satisfy constraint: Member must not be null")
-	}
-	if err := checkPasswordSyntax("password", in.Password); err != nil {
-		return nil, err
-	}
-	var cu *clientUser
-	err := s.view(c, func(tx store.Tx) (err error) {
-		cu, err = loadClientUser(tx, &in)
-		return err
+		return s.deliverCode(st, p, u, PurposeForgotPassword, attr, forgotCodeValidity)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if cu.user == nil {
-		if cu.client.preventsExistenceErrors() {
+	return &cip.ForgotPasswordOutput{CodeDeliveryDetails: sent}, nil
+}
+
+func (s *Server) confirmForgotPassword(ctx context.Context, c *caller, in *cip.ConfirmForgotPasswordInput) (*cip.ConfirmForgotPasswordOutput, error) {
+	p := c.pool
+	var named *user
+	err := s.view(ctx, func(st *state) (err error) {
+		named, err = st.user(p, aws.ToString(in.Username))
+		return err
+	})
+	if isNotFound(err) {
+		if c.client.preventsExistenceErrors() {
 			return nil, errCodeMismatch
 		}
 		return nil, errUserNotFound
 	}
-	p := cu.pool
-	if err := p.Policy.check(in.Password); err != nil {
-		return nil, err
-	}
-	salt, verifier, err := newVerifier(p.ID, cu.user.Username, in.Password)
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.update(c, func(tx store.Tx) error {
-		u, err := getRecord[user](tx, kindUser, userKey(p.ID, p.usernameKey(cu.user.Username)))
+	password := aws.ToString(in.Password)
+	if err := p.Policy.check(password); err != nil {
+		return nil, err
+	}
+	salt, verifier, err := newVerifier(p.ID, named.Username, password)
+	if err != nil {
+		return nil, err
+	}
+	err = s.update(ctx, func(st *state) error {
+		u, err := st.userByKey(p, p.usernameKey(named.Username))
 		if isNotFound(err) {
 			return errUserNotFound
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := s.useCode(tx, p, u, PurposeForgotPassword, "", in.ConfirmationCode, errAttemptLimit); err != nil {
+		if _, err := s.useCode(st, p, u, PurposeForgotPassword, "", aws.ToString(in.ConfirmationCode), errAttemptLimit); err != nil {
 			return err
 		}
 		setPassword(u, salt, verifier)
@@ -326,6 +235,10 @@ func (s *Server) confirmForgotPassword(c *call) (any, error) {
 			u.Status = statusConfirmed
 		}
 		u.Modified = s.now()
-		return saveUser(tx, p, u)
+		return st.putUser(p, u)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &cip.ConfirmForgotPasswordOutput{}, nil
 }

@@ -1,13 +1,16 @@
 package emulator
 
 import (
+	"context"
 	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"math/big"
-	"time"
 
-	"github.com/cognitokit/cognito/emulator/store"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
 	"github.com/cognitokit/cognito/internal/srp"
 )
 
@@ -16,7 +19,7 @@ import (
 // B and a secret block; RespondToAuthChallenge checks the client's
 // signature over them.
 
-func (s *Server) srpAuth(c *call, cl *appClient, p *pool, params map[string]string) (any, error) {
+func (s *Server) srpAuth(ctx context.Context, c *caller, params map[string]string) (*authStep, error) {
 	name := params["USERNAME"]
 	if name == "" {
 		return nil, invalidParameter("Missing required parameter USERNAME")
@@ -26,40 +29,76 @@ func (s *Server) srpAuth(c *call, cl *appClient, p *pool, params map[string]stri
 	if len(srpA) > 2048 || !ok || clientPublic.Sign() <= 0 {
 		return nil, invalidParameter("Missing or invalid parameter SRP_A")
 	}
-	u, err := s.signingInUser(c, cl, p, name, params["SECRET_HASH"])
+	cl, p := c.client, c.pool
+	rec := &challengeRecord{Name: "PASSWORD_VERIFIER", SRPA: clientPublic.Bytes()}
+	var salt, verifier []byte
+	username := name
+	u, err := s.signingInUser(ctx, c, name, params["SECRET_HASH"])
+	switch {
+	case err == errIncorrectCredentials:
+		// The client hides user existence: the challenge of an unknown
+		// user looks like a real one (a salt that is stable for the name,
+		// a B from a verifier nobody knows) and its answer fails as a
+		// wrong password does.
+		salt, verifier = s.phantomVerifier(p, name)
+		rec.NoSuchUser, rec.UsernameKey = true, p.usernameKey(name)
+	case err != nil:
+		return nil, err
+	default:
+		salt, verifier, username = u.Salt, u.Verifier, u.Username
+		rec.UsernameKey = p.usernameKey(u.Username)
+	}
+	challenge, err := srp.NewServerChallenge(verifier)
 	if err != nil {
 		return nil, err
 	}
-	challenge, err := srp.NewServerChallenge(u.Verifier)
-	if err != nil {
-		return nil, err
-	}
-	block, hash := newRefreshToken() // an opaque random token, kept as a hash
-	rec := challengeRecord{
-		Name: "PASSWORD_VERIFIER", ClientID: cl.ID, UsernameKey: p.usernameKey(u.Username),
-		Expires: s.now().Add(time.Duration(cl.AuthSessionValidity) * time.Minute),
-		SRPA:    clientPublic.Bytes(), SRPb: challenge.Secret(), SRPB: challenge.Public(),
-	}
-	err = s.update(c, func(tx store.Tx) error {
-		return putRecord(tx, kindChallenge, p.ID+"/"+hash, rec)
+	rec.SRPb, rec.SRPB = challenge.Secret(), challenge.Public()
+	var block string
+	err = s.update(ctx, func(st *state) (err error) {
+		block, err = s.newChallenge(st, cl, p, rec)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &authResult{
-		ChallengeName: rec.Name,
-		ChallengeParameters: map[string]string{
-			"SALT":            hex.EncodeToString(u.Salt),
+	return &authStep{
+		challenge: "PASSWORD_VERIFIER",
+		params: map[string]string{
+			"SALT":            hex.EncodeToString(salt),
 			"SECRET_BLOCK":    base64.StdEncoding.EncodeToString([]byte(block)),
 			"SRP_B":           hex.EncodeToString(rec.SRPB),
-			"USERNAME":        u.Username,
-			"USER_ID_FOR_SRP": u.Username,
+			"USERNAME":        username,
+			"USER_ID_FOR_SRP": username,
 		},
 	}, nil
 }
 
-// passwordVerifier checks the client's answer to PASSWORD_VERIFIER.
-func (s *Server) passwordVerifier(c *call, in *respondToAuthChallengeInput) (any, error) {
+// phantomVerifier is the salt and verifier shown for a user that does not
+// exist: derived from a key of this server and the name, so that asking
+// twice gives the same salt, as for a real user. (Across restarts of the
+// server it changes, as a real salt does only when a password is reset; a
+// conservative trade-off that keeps no extra state.)
+func (s *Server) phantomVerifier(p *pool, name string) (salt, verifier []byte) {
+	mac := hmac.New(sha256.New, s.phantomKey)
+	mac.Write([]byte(p.ID + "/" + p.usernameKey(name)))
+	sum := mac.Sum(nil)
+	salt = sum[:16]
+	verifier = srp.Verifier(srp.PoolName(p.ID), name, hex.EncodeToString(sum), salt)
+	return salt, verifier
+}
+
+// newPhantomKey draws the key phantom verifiers are derived from.
+func newPhantomKey() []byte {
+	key := make([]byte, 32)
+	rand.Read(key)
+	return key
+}
+
+// passwordVerifier checks the client's answer to PASSWORD_VERIFIER. The
+// challenge is consumed, and the attempt counted, in one transaction
+// before the proof is checked: of concurrent replays of one answer exactly
+// one is evaluated.
+func (s *Server) passwordVerifier(ctx context.Context, c *caller, in *cip.RespondToAuthChallengeInput) (*authStep, error) {
 	r := in.ChallengeResponses
 	name, blockB64, sigB64, timestamp := r["USERNAME"], r["PASSWORD_CLAIM_SECRET_BLOCK"], r["PASSWORD_CLAIM_SIGNATURE"], r["TIMESTAMP"]
 	if name == "" || blockB64 == "" || sigB64 == "" || timestamp == "" {
@@ -73,41 +112,43 @@ func (s *Server) passwordVerifier(c *call, in *respondToAuthChallengeInput) (any
 	if err1 != nil || err2 != nil {
 		return nil, invalidParameter("Invalid PASSWORD_CLAIM_SECRET_BLOCK or PASSWORD_CLAIM_SIGNATURE.")
 	}
-	var cl *appClient
-	var p *pool
-	var u *user
-	var rec *challengeRecord
-	challengeKey := ""
-	err := s.view(c, func(tx store.Tx) (err error) {
-		if cl, p, err = loadClient(tx, in.ClientId); err != nil {
-			return err
-		}
-		if err := checkSecretHash(cl, r["SECRET_HASH"], name); err != nil {
-			return err
-		}
-		challengeKey = p.ID + "/" + hashToken(string(block))
-		rec, err = getRecord[challengeRecord](tx, kindChallenge, challengeKey)
-		if isNotFound(err) || (err == nil && (rec.Name != "PASSWORD_VERIFIER" || rec.ClientID != cl.ID)) {
-			return notAuthorized("Invalid session for the user.")
-		}
-		if err != nil {
-			return err
-		}
-		if s.now().After(rec.Expires) {
-			return notAuthorized("Invalid session for the user, session is expired.")
-		}
-		u, err = findUser(tx, p, name)
-		if isNotFound(err) || (err == nil && p.usernameKey(u.Username) != rec.UsernameKey) {
-			return notAuthorized("Invalid session for the user.")
+	if err := checkSecretHash(c.client, r["SECRET_HASH"], name); err != nil {
+		return nil, err
+	}
+	p := c.pool
+	var named *user
+	err := s.view(ctx, func(st *state) (err error) {
+		named, err = st.user(p, name)
+		if isNotFound(err) {
+			named, err = nil, nil
 		}
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	var rec *challengeRecord
+	take := func(st *state) (err error) {
+		rec, err = s.takeChallenge(st, c, "PASSWORD_VERIFIER", string(block), named)
+		if err == nil && rec.NoSuchUser {
+			return &commitThen{errIncorrectCredentials}
+		}
+		return err
+	}
+	if named == nil {
+		// Only a phantom challenge can be answered for an unknown user;
+		// taking it fails as a wrong password would.
+		err := s.update(ctx, take)
+		if err == nil {
+			err = errInvalidSession
+		}
+		return nil, err
+	}
+	u, err := s.reserveAttempt(ctx, p, named.Username, take)
+	if err != nil {
+		return nil, err
+	}
 	key, err := srp.RestoreServerChallenge(rec.SRPb, rec.SRPB).Key(rec.SRPA, u.Verifier)
 	ok := err == nil && hmac.Equal(signature, srp.Signature(key, srp.PoolName(p.ID), u.Username, block, timestamp))
-	// The challenge is single use, whatever the outcome.
-	consume := func(tx store.Tx) error { return tx.Delete(kindChallenge, challengeKey) }
-	return s.signIn(c, cl, p, u.Username, ok, consume)
+	return s.signIn(ctx, c, u.Username, ok)
 }

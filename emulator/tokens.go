@@ -16,11 +16,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
-
-	"github.com/cognitokit/cognito/emulator/store"
 )
 
 // signingKey is a pool's RSA key for RS256 tokens, with the kid the JWKS
@@ -60,14 +60,14 @@ func (s *Server) generateKey() (*signingKey, error) {
 }
 
 // poolKey returns a pool's signing key, from the cache or the store.
-func (s *Server) poolKey(tx store.Tx, poolID string) (*signingKey, error) {
+func (s *Server) poolKey(st *state, poolID string) (*signingKey, error) {
 	s.keysMu.RLock()
 	k, ok := s.keys[poolID]
 	s.keysMu.RUnlock()
 	if ok {
 		return k, nil
 	}
-	rec, err := getRecord[signingKeyRecord](tx, kindKey, poolID)
+	rec, err := st.signingKeyRecord(poolID)
 	if err != nil {
 		return nil, err
 	}
@@ -92,25 +92,17 @@ func (s *Server) forgetKey(poolID string) {
 	s.keysMu.Unlock()
 }
 
-// tokenSet is what a successful authentication returns.
-type tokenSet struct {
-	AccessToken  string `json:"AccessToken"`
-	ExpiresIn    int32  `json:"ExpiresIn"`
-	TokenType    string `json:"TokenType"`
-	RefreshToken string `json:"RefreshToken,omitempty"`
-	IdToken      string `json:"IdToken"`
-}
-
 // issueTokens signs an access and an ID token for u from sess; groups, in
 // order, become their cognito:groups claim.
-func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *user, sess *session, groups []string) (*tokenSet, error) {
+func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *user, sess *session, groups []string) (*types.AuthenticationResultType, error) {
 	now := s.now()
+	eventID := uuid.NewString() // one per sign-in or refresh, in both tokens
 	common := func(validity time.Duration) jwt.MapClaims {
 		claims := jwt.MapClaims{
 			"sub":        u.Attributes["sub"],
 			"iss":        issuer,
 			"origin_jti": sess.OriginJTI,
-			"event_id":   uuid.NewString(),
+			"event_id":   eventID,
 			"auth_time":  sess.AuthTime.Unix(),
 			"iat":        now.Unix(),
 			"exp":        now.Add(validity).Unix(),
@@ -141,11 +133,11 @@ func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *u
 	if err != nil {
 		return nil, err
 	}
-	return &tokenSet{
-		AccessToken: accessToken,
-		IdToken:     idToken,
+	return &types.AuthenticationResultType{
+		AccessToken: aws.String(accessToken),
+		IdToken:     aws.String(idToken),
 		ExpiresIn:   int32(cl.AccessTokenValidity / time.Second),
-		TokenType:   "Bearer",
+		TokenType:   aws.String("Bearer"),
 	}, nil
 }
 
@@ -209,10 +201,7 @@ type authorized struct {
 // server's key can sign), and that its sign-in was not revoked
 // (GlobalSignOut, DeleteUser, AdminDisableUser) — inside tx. Every failure
 // is a NotAuthorizedException.
-func (s *Server) authorize(tx store.Tx, raw string) (*authorized, error) {
-	if raw == "" {
-		return nil, invalidParameter("1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must not be null")
-	}
+func (s *Server) authorize(st *state, raw string) (*authorized, error) {
 	if len(raw) > 16*1024 {
 		return nil, errInvalidAccessToken
 	}
@@ -226,10 +215,10 @@ func (s *Server) authorize(tx store.Tx, raw string) (*authorized, error) {
 			return nil, errors.New("issuer has no pool")
 		}
 		var err error
-		if p, err = loadPool(tx, c.Issuer[i+1:]); err != nil {
+		if p, err = st.pool(c.Issuer[i+1:]); err != nil {
 			return nil, err
 		}
-		key, err := s.poolKey(tx, p.ID)
+		key, err := s.poolKey(st, p.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -245,14 +234,14 @@ func (s *Server) authorize(tx store.Tx, raw string) (*authorized, error) {
 		return nil, errInvalidAccessToken
 	}
 	ukey := p.usernameKey(claims.Username)
-	sess, err := getRecord[session](tx, kindSession, userKey(p.ID, ukey)+"/"+claims.OriginJTI)
+	sess, err := st.session(p, ukey, claims.OriginJTI)
 	if isNotFound(err) {
 		return nil, errRevokedAccessToken
 	}
 	if err != nil {
 		return nil, err
 	}
-	u, err := getRecord[user](tx, kindUser, userKey(p.ID, ukey))
+	u, err := st.userByKey(p, ukey)
 	if isNotFound(err) {
 		return nil, errRevokedAccessToken
 	}
@@ -271,8 +260,8 @@ func (s *Server) authorize(tx store.Tx, raw string) (*authorized, error) {
 // jwksFor returns a pool's JSON Web Key Set.
 func (s *Server) jwksFor(r *http.Request, poolID string) (*jose.JSONWebKeySet, error) {
 	var key *signingKey
-	err := s.store.View(r.Context(), func(tx store.Tx) (err error) {
-		key, err = s.poolKey(tx, poolID)
+	err := s.view(r.Context(), func(st *state) (err error) {
+		key, err = s.poolKey(st, poolID)
 		return err
 	})
 	if err != nil {

@@ -2,62 +2,17 @@ package emulator
 
 import (
 	"crypto/subtle"
-	"errors"
-	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/cognitokit/cognito/emulator/store"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
 	"github.com/cognitokit/cognito/internal/secrethash"
 	"github.com/cognitokit/cognito/internal/srp"
 )
-
-// commitThen wraps a failure whose writes must still be kept: a wrong code
-// counted, a failed sign-in recorded. See Server.update.
-type commitThen struct{ err error }
-
-func (c *commitThen) Error() string { return c.err.Error() }
-
-// update runs fn in a write transaction. A plain error from fn discards its
-// writes; an error wrapped in commitThen keeps them and is returned after
-// the commit.
-func (s *Server) update(c *call, fn func(tx store.Tx) error) error {
-	var after error
-	err := s.store.Update(c.ctx, func(tx store.Tx) error {
-		err := fn(tx)
-		var keep *commitThen
-		if errors.As(err, &keep) {
-			after = keep.err
-			return nil
-		}
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return after
-}
-
-// view runs fn in a read transaction.
-func (s *Server) view(c *call, fn func(tx store.Tx) error) error {
-	return s.store.View(c.ctx, fn)
-}
-
-var usernamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
-
-// checkUsernameSyntax applies the API's constraint on a Username member.
-func checkUsernameSyntax(name string) error {
-	if name == "" {
-		return invalidParameter("1 validation error detected: Value at 'username' failed to satisfy constraint: Member must not be null")
-	}
-	if len(name) > 128 || !usernamePattern.MatchString(name) {
-		return invalidParameter("1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")
-	}
-	return nil
-}
 
 // checkSecretHash enforces SECRET_HASH for clients that have a secret.
 // username is the name the hash was computed over.
@@ -102,100 +57,10 @@ func (p *pool) aliasKey(attr, value string) string {
 	return p.ID + "/" + attr + "/" + url.PathEscape(p.usernameKey(value))
 }
 
-// syncAliases brings the alias index in line with u's attributes, given the
-// attributes it had before (nil for a new user). A value another user holds
-// is refused.
-func syncAliases(tx store.Tx, p *pool, u *user, before map[string]string) error {
-	owner := p.usernameKey(u.Username)
-	old, now := p.aliasesOf(before), p.aliasesOf(u.Attributes)
-	for attr, v := range old {
-		if now[attr] != v {
-			if err := tx.Delete(kindAlias, p.aliasKey(attr, v)); err != nil {
-				return err
-			}
-		}
-	}
-	for attr, v := range now {
-		raw, err := tx.Get(kindAlias, p.aliasKey(attr, v))
-		switch {
-		case err == nil && string(raw) != owner:
-			if slices.Contains(p.UsernameAttributes, attr) {
-				return newError(excUsernameExists, "An account with the given %s already exists.", attr)
-			}
-			return newError(excAliasExists, "An account with the %s already exists.", attr)
-		case err != nil && !isNotFound(err):
-			return err
-		}
-		if err := tx.Put(kindAlias, p.aliasKey(attr, v), []byte(owner)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// findUser resolves the name a caller gave — the username or a sign-in
-// alias — to a user, or store.ErrNotFound.
-func findUser(tx store.Tx, p *pool, name string) (*user, error) {
-	u, err := getRecord[user](tx, kindUser, userKey(p.ID, p.usernameKey(name)))
-	if !isNotFound(err) {
-		return u, err
-	}
-	for attr := range p.aliasable() {
-		owner, err := tx.Get(kindAlias, p.aliasKey(attr, name))
-		if isNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return getRecord[user](tx, kindUser, userKey(p.ID, string(owner)))
-	}
-	return nil, store.ErrNotFound
-}
-
-func saveUser(tx store.Tx, p *pool, u *user) error {
-	return putRecord(tx, kindUser, userKey(p.ID, p.usernameKey(u.Username)), u)
-}
-
-// revokeSessions deletes every sign-in of u, revoking its refresh tokens and
-// the access tokens issued from them.
-func revokeSessions(tx store.Tx, p *pool, u *user) error {
-	prefix := userKey(p.ID, p.usernameKey(u.Username)) + "/"
-	var keys, hashes []string
-	err := scanRecords(tx, kindSession, prefix, func(key string, sess *session) error {
-		keys = append(keys, key)
-		hashes = append(hashes, sess.RefreshHash)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for i := range keys {
-		if err := tx.Delete(kindSession, keys[i]); err != nil {
-			return err
-		}
-		if err := tx.Delete(kindRefresh, hashes[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// removeUser deletes u with its aliases, codes and sign-ins.
-func removeUser(tx store.Tx, p *pool, u *user) error {
-	if err := revokeSessions(tx, p, u); err != nil {
-		return err
-	}
-	for attr, v := range p.aliasesOf(u.Attributes) {
-		if err := tx.Delete(kindAlias, p.aliasKey(attr, v)); err != nil {
-			return err
-		}
-	}
-	key := userKey(p.ID, p.usernameKey(u.Username))
-	if err := deletePrefix(tx, kindCode, key+"/"); err != nil {
-		return err
-	}
-	return tx.Delete(kindUser, key)
+// hasUsernameAttribute reports whether users of p sign up with attr
+// (email or phone_number) as their username.
+func (p *pool) hasUsernameAttribute(attr string) bool {
+	return slices.Contains(p.UsernameAttributes, attr)
 }
 
 // setPassword replaces u's verifier. The verifier is computed by the
@@ -215,29 +80,6 @@ func passwordMatches(poolID string, u *user, password string) bool {
 	return srp.Check(srp.PoolName(poolID), u.Username, password, u.Salt, u.Verifier)
 }
 
-// Lockout, as Cognito: from the fifth consecutive wrong password on, each
-// failure locks sign-in for a time that starts at one second and doubles,
-// up to about 15 minutes.
-const (
-	freeSignInFailures = 5
-	maxLockout         = 15 * time.Minute
-)
-
-func (s *Server) recordFailedSignIn(u *user) {
-	u.FailedSignIns++
-	if n := u.FailedSignIns - freeSignInFailures; n >= 0 {
-		lock := maxLockout
-		if n < 20 {
-			lock = min(time.Second<<n, maxLockout)
-		}
-		u.LockedUntil = s.now().Add(lock)
-	}
-}
-
-func (s *Server) lockedOut(u *user) bool {
-	return s.now().Before(u.LockedUntil)
-}
-
 // Codes: six random digits, single use.
 const (
 	signUpCodeValidity = 24 * time.Hour
@@ -246,24 +88,16 @@ const (
 	maxCodeFailures    = 5
 )
 
-func codeKey(p *pool, u *user, purpose, attribute string) string {
-	k := userKey(p.ID, p.usernameKey(u.Username)) + "/" + purpose
-	if attribute != "" {
-		k += ":" + attribute
-	}
-	return k
-}
-
 // deliverCode makes a new code for u, replacing any earlier one for the same
 // purpose, and "sends" it to attribute (email or phone_number): the message
 // goes to the outbox.
-func (s *Server) deliverCode(tx store.Tx, p *pool, u *user, purpose, attribute string, validity time.Duration) (*codeDeliveryWire, error) {
+func (s *Server) deliverCode(st *state, p *pool, u *user, purpose, attribute string, validity time.Duration) (*types.CodeDeliveryDetailsType, error) {
 	value := randomString("0123456789", 6)
 	rec := code{Value: value, Attribute: attribute, Expires: s.now().Add(validity)}
-	if err := putRecord(tx, kindCode, codeKey(p, u, purpose, attributeOrEmpty(purpose, attribute)), rec); err != nil {
+	if err := st.putCode(p, u, purpose, attributeOrEmpty(purpose, attribute), &rec); err != nil {
 		return nil, err
 	}
-	return s.send(tx, p, u, purpose, attribute, value)
+	return s.send(st, p, u, purpose, attribute, value)
 }
 
 // attributeOrEmpty keys attribute-verification codes by attribute; other
@@ -276,41 +110,27 @@ func attributeOrEmpty(purpose, attribute string) string {
 }
 
 // send appends a message to the outbox and returns its delivery details.
-func (s *Server) send(tx store.Tx, p *pool, u *user, purpose, attribute, secret string) (*codeDeliveryWire, error) {
+func (s *Server) send(st *state, p *pool, u *user, purpose, attribute, secret string) (*types.CodeDeliveryDetailsType, error) {
 	medium := "EMAIL"
 	if attribute == "phone_number" {
 		medium = "SMS"
 	}
-	seq, err := nextSequence(tx, "outbox")
-	if err != nil {
-		return nil, err
-	}
-	m := Message{
+	m := &Message{
 		UserPoolID: p.ID, Username: u.Username, Destination: u.Attributes[attribute],
 		Medium: medium, Purpose: purpose, Code: secret, SentAt: s.now(),
 	}
-	if err := putRecord(tx, kindMessage, seq, m); err != nil {
+	if err := st.appendMessage(m); err != nil {
 		return nil, err
 	}
 	s.log.Info("message sent to outbox", "userPoolId", p.ID, "medium", medium, "purpose", purpose)
-	return &codeDeliveryWire{Destination: mask(m.Destination), DeliveryMedium: medium, AttributeName: attribute}, nil
+	return delivery(mask(m.Destination), medium, attribute), nil
 }
 
-// nextSequence returns the next value of a counter, as a key that sorts in
-// counter order.
-func nextSequence(tx store.Tx, name string) (string, error) {
-	n, err := getRecord[uint64](tx, kindMeta, name)
-	if isNotFound(err) {
-		n, err = new(uint64), nil
+// delivery is a CodeDeliveryDetails.
+func delivery(destination, medium, attribute string) *types.CodeDeliveryDetailsType {
+	return &types.CodeDeliveryDetailsType{
+		Destination: aws.String(destination), DeliveryMedium: types.DeliveryMediumType(medium), AttributeName: aws.String(attribute),
 	}
-	if err != nil {
-		return "", err
-	}
-	*n++
-	if err := putRecord(tx, kindMeta, name, *n); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%020d", *n), nil
 }
 
 // useCode checks a code the caller typed against the one u was sent for
@@ -318,9 +138,8 @@ func nextSequence(tx store.Tx, name string) (string, error) {
 // wrong one is counted (and kept, via commitThen); after maxCodeFailures
 // wrong codes even the right one is refused with tooMany until a new code
 // is sent.
-func (s *Server) useCode(tx store.Tx, p *pool, u *user, purpose, attribute, given string, tooMany *apiError) (*code, error) {
-	key := codeKey(p, u, purpose, attribute)
-	rec, err := getRecord[code](tx, kindCode, key)
+func (s *Server) useCode(st *state, p *pool, u *user, purpose, attribute, given string, tooMany *apiError) (*code, error) {
+	rec, err := st.code(p, u, purpose, attribute)
 	if isNotFound(err) {
 		return nil, errCodeExpired
 	}
@@ -335,12 +154,12 @@ func (s *Server) useCode(tx store.Tx, p *pool, u *user, purpose, attribute, give
 	}
 	if !constantTimeEqual(given, rec.Value) {
 		rec.Failures++
-		if err := putRecord(tx, kindCode, key, rec); err != nil {
+		if err := st.putCode(p, u, purpose, attribute, rec); err != nil {
 			return nil, err
 		}
 		return nil, &commitThen{errCodeMismatch}
 	}
-	return rec, tx.Delete(kindCode, key)
+	return rec, st.deleteCode(p, u, purpose, attribute)
 }
 
 var errTooManyCodeFailures = newError(excTooManyFailedAttempts, "Too many failed attempts, please request a new code.")

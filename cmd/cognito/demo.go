@@ -101,8 +101,11 @@ type demoEnv struct {
 func startDemoCognito(ctx context.Context, logger *slog.Logger) (*demoEnv, error) {
 	const region = "eu-west-1"
 	env := &demoEnv{st: store.NewMemory()}
-	env.em = emulator.New(env.st, emulator.WithLogger(logger), emulator.WithRegion(region))
 	var err error
+	if env.em, err = emulator.New(ctx, env.st, emulator.WithLogger(logger), emulator.WithRegion(region)); err != nil {
+		env.st.Close()
+		return nil, err
+	}
 	if env.ls, err = serveLocal("127.0.0.1:0", env.em); err != nil {
 		env.st.Close()
 		return nil, err

@@ -104,7 +104,11 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 	}
 	defer st.Close()
 
-	ls, err := serveLocal(opts.addr, emulator.New(st, emulator.WithLogger(logger), emulator.WithRegion(opts.region)))
+	em, err := emulator.New(ctx, st, emulator.WithLogger(logger), emulator.WithRegion(opts.region))
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", where, err)
+	}
+	ls, err := serveLocal(opts.addr, em)
 	if err != nil {
 		return err
 	}

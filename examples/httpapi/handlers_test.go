@@ -224,7 +224,7 @@ func TestErrors(t *testing.T) {
 			return a.post("/login", creds("a@example.com", password))
 		}},
 		{"misconfigured app client", 500, "internal_error", nil, func(a *testAPI) response {
-			a.useClient(a.t, cognito.Config{ClientID: "no-such-client", Endpoint: a.srv.Endpoint})
+			a.useClient(a.t, cognito.Config{ClientID: "nosuchclient", Endpoint: a.srv.Endpoint})
 			return a.post("/login", creds("a@example.com", password))
 		}},
 	} {

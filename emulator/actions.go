@@ -1,0 +1,167 @@
+package emulator
+
+// actions is the one table of Cognito Identity Provider's operations: every
+// operation of the API, each either served by a typed function or answered
+// "not supported by the local Cognito yet". TestActionTableCoverage checks
+// it against the SDK's operations, doc.go and the README.
+var actions = map[string]action{
+	// User pools (pools.go).
+	"CreateUserPool":        handle(byIAM, (*Server).createUserPool),
+	"DescribeUserPool":      handle(byIAM, (*Server).describeUserPool),
+	"ListUserPools":         handle(byIAM, (*Server).listUserPools),
+	"UpdateUserPool":        notYet,
+	"DeleteUserPool":        handle(byIAM, (*Server).deleteUserPool),
+	"AddCustomAttributes":   notYet,
+	"GetSigningCertificate": notYet,
+	"GetCSVHeader":          notYet,
+	"SetUserPoolMfaConfig":  notYet,
+	"GetUserPoolMfaConfig":  notYet,
+	"TagResource":           notYet,
+	"UntagResource":         notYet,
+	"ListTagsForResource":   notYet,
+
+	// App clients and their secrets (clients.go).
+	"CreateUserPoolClient":       handle(byIAM, (*Server).createUserPoolClient),
+	"DescribeUserPoolClient":     handle(byIAM, (*Server).describeUserPoolClient),
+	"ListUserPoolClients":        handle(byIAM, (*Server).listUserPoolClients),
+	"UpdateUserPoolClient":       notYet,
+	"DeleteUserPoolClient":       handle(byIAM, (*Server).deleteUserPoolClient),
+	"AddUserPoolClientSecret":    notYet,
+	"ListUserPoolClientSecrets":  notYet,
+	"DeleteUserPoolClientSecret": notYet,
+
+	// Domains (domains.go).
+	"CreateUserPoolDomain":   notYet,
+	"DescribeUserPoolDomain": notYet,
+	"UpdateUserPoolDomain":   notYet,
+	"DeleteUserPoolDomain":   notYet,
+
+	// Users as an administrator sees them (users_admin.go).
+	"AdminCreateUser":              handle(byIAM, (*Server).adminCreateUser),
+	"AdminGetUser":                 handle(byIAM, (*Server).adminGetUser),
+	"ListUsers":                    handle(byIAM, (*Server).listUsers),
+	"AdminConfirmSignUp":           handle(byIAM, (*Server).adminConfirmSignUp),
+	"AdminDeleteUser":              handle(byIAM, (*Server).adminDeleteUser),
+	"AdminSetUserPassword":         handle(byIAM, (*Server).adminSetUserPassword),
+	"AdminResetUserPassword":       handle(byIAM, (*Server).adminResetUserPassword),
+	"AdminUpdateUserAttributes":    handle(byIAM, (*Server).adminUpdateUserAttributes),
+	"AdminDeleteUserAttributes":    notYet,
+	"AdminDisableUser":             handle(byIAM, (*Server).adminDisableUser),
+	"AdminEnableUser":              handle(byIAM, (*Server).adminEnableUser),
+	"AdminUserGlobalSignOut":       handle(byIAM, (*Server).adminUserGlobalSignOut),
+	"AdminSetUserSettings":         notYet,
+	"AdminListUserAuthEvents":      notYet,
+	"AdminUpdateAuthEventFeedback": notYet,
+
+	// Sign-up and account recovery (signup.go).
+	"SignUp":                 handle(byClient, (*Server).signUp),
+	"ConfirmSignUp":          handle(byClient, (*Server).confirmSignUp),
+	"ResendConfirmationCode": handle(byClient, (*Server).resendConfirmationCode),
+	"ForgotPassword":         handle(byClient, (*Server).forgotPassword),
+	"ConfirmForgotPassword":  handle(byClient, (*Server).confirmForgotPassword),
+
+	// Users acting on themselves with an access token (users_self.go).
+	"GetUser":                          handle(byToken, (*Server).getUser),
+	"UpdateUserAttributes":             handle(byToken, (*Server).updateUserAttributes),
+	"DeleteUserAttributes":             notYet,
+	"VerifyUserAttribute":              handle(byToken, (*Server).verifyUserAttribute),
+	"GetUserAttributeVerificationCode": notYet,
+	"ChangePassword":                   handle(byToken, (*Server).changePassword),
+	"DeleteUser":                       handle(byToken, (*Server).deleteUser),
+	"GlobalSignOut":                    handle(byToken, (*Server).globalSignOut),
+	"SetUserSettings":                  notYet,
+	"UpdateAuthEventFeedback":          notYet,
+
+	// Sign-in, challenges and tokens (auth.go, srp.go).
+	"InitiateAuth":                handle(byClient, (*Server).initiateAuth),
+	"RespondToAuthChallenge":      handle(byClient, (*Server).respondToAuthChallenge),
+	"RevokeToken":                 handle(byClient, (*Server).revokeToken),
+	"AdminInitiateAuth":           notYet,
+	"AdminRespondToAuthChallenge": notYet,
+	"GetTokensFromRefreshToken":   notYet,
+	"GetUserAuthFactors":          notYet,
+
+	// MFA.
+	"AssociateSoftwareToken":    notYet,
+	"VerifySoftwareToken":       notYet,
+	"SetUserMFAPreference":      notYet,
+	"AdminSetUserMFAPreference": notYet,
+
+	// Devices.
+	"ConfirmDevice":           notYet,
+	"GetDevice":               notYet,
+	"ListDevices":             notYet,
+	"UpdateDeviceStatus":      notYet,
+	"ForgetDevice":            notYet,
+	"AdminGetDevice":          notYet,
+	"AdminListDevices":        notYet,
+	"AdminUpdateDeviceStatus": notYet,
+	"AdminForgetDevice":       notYet,
+
+	// Passkeys.
+	"StartWebAuthnRegistration":    notYet,
+	"CompleteWebAuthnRegistration": notYet,
+	"ListWebAuthnCredentials":      notYet,
+	"DeleteWebAuthnCredential":     notYet,
+
+	// Groups (groups.go).
+	"CreateGroup":              handle(byIAM, (*Server).createGroup),
+	"GetGroup":                 handle(byIAM, (*Server).getGroup),
+	"ListGroups":               handle(byIAM, (*Server).listGroups),
+	"UpdateGroup":              notYet,
+	"DeleteGroup":              handle(byIAM, (*Server).deleteGroup),
+	"AdminAddUserToGroup":      handle(byIAM, (*Server).adminAddUserToGroup),
+	"AdminRemoveUserFromGroup": handle(byIAM, (*Server).adminRemoveUserFromGroup),
+	"AdminListGroupsForUser":   handle(byIAM, (*Server).adminListGroupsForUser),
+	"ListUsersInGroup":         handle(byIAM, (*Server).listUsersInGroup),
+
+	// OAuth 2.0 resource servers.
+	"CreateResourceServer":   notYet,
+	"DescribeResourceServer": notYet,
+	"ListResourceServers":    notYet,
+	"UpdateResourceServer":   notYet,
+	"DeleteResourceServer":   notYet,
+
+	// Federation with other identity providers.
+	"CreateIdentityProvider":          notYet,
+	"DescribeIdentityProvider":        notYet,
+	"ListIdentityProviders":           notYet,
+	"UpdateIdentityProvider":          notYet,
+	"DeleteIdentityProvider":          notYet,
+	"GetIdentityProviderByIdentifier": notYet,
+	"AdminLinkProviderForUser":        notYet,
+	"AdminDisableProviderForUser":     notYet,
+
+	// Managed login, its branding and terms.
+	"CreateManagedLoginBranding":           notYet,
+	"DescribeManagedLoginBranding":         notYet,
+	"DescribeManagedLoginBrandingByClient": notYet,
+	"UpdateManagedLoginBranding":           notYet,
+	"DeleteManagedLoginBranding":           notYet,
+	"GetUICustomization":                   notYet,
+	"SetUICustomization":                   notYet,
+	"CreateTerms":                          notYet,
+	"DescribeTerms":                        notYet,
+	"ListTerms":                            notYet,
+	"UpdateTerms":                          notYet,
+	"DeleteTerms":                          notYet,
+
+	// Threat protection and logging.
+	"DescribeRiskConfiguration":   notYet,
+	"SetRiskConfiguration":        notYet,
+	"GetLogDeliveryConfiguration": notYet,
+	"SetLogDeliveryConfiguration": notYet,
+
+	// User import jobs.
+	"CreateUserImportJob":   notYet,
+	"DescribeUserImportJob": notYet,
+	"ListUserImportJobs":    notYet,
+	"StartUserImportJob":    notYet,
+	"StopUserImportJob":     notYet,
+
+	// Replicas in other regions.
+	"CreateUserPoolReplica": notYet,
+	"ListUserPoolReplicas":  notYet,
+	"UpdateUserPoolReplica": notYet,
+	"DeleteUserPoolReplica": notYet,
+}

@@ -1,0 +1,844 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/cognitokit/cognito/emulator/store"
+)
+
+// The state layer: the one place that knows how records are kept in the
+// store — their kinds, keys and indexes — and what a deletion takes with it.
+// Handlers ask it for "the user by any of its names" or "delete the pool and
+// everything in it" and never build a key.
+
+// Record kinds, with the form of their keys. The owner decides which
+// cascade removes a record: a pool's records all start with "<poolID>/", a
+// user's with "<poolID>/<usernameKey>/".
+const (
+	kindPool       = "pool"       // poolID
+	kindKey        = "key"        // poolID: the pool's RSA signing key
+	kindClient     = "client"     // poolID/clientID
+	kindClientPool = "clientpool" // clientID → poolID: finds a client from its ID alone
+	kindDomain     = "domain"     // domain → poolID
+	kindUser       = "user"       // poolID/usernameKey
+	kindSub        = "sub"        // poolID/sub → usernameKey
+	kindAlias      = "alias"      // poolID/attribute/valueKey → usernameKey
+	kindGroup      = "group"      // poolID/groupName
+	kindChallenge  = "challenge"  // poolID/SHA-256 of a challenge session (hex)
+	kindRefresh    = "refresh"    // poolID/SHA-256 of a refresh token (hex) → session key
+	kindSession    = "session"    // poolID/usernameKey/originJTI
+	kindCode       = "code"       // poolID/usernameKey/purpose[:attribute]
+	kindMessage    = "message"    // zero-padded sequence number: the outbox
+	kindMeta       = "meta"       // counters and the format version
+)
+
+// owner is what a record belongs to.
+type owner int
+
+const (
+	ownedByServer owner = iota // removed explicitly, never by a cascade
+	ownedByPool                // removed with the pool
+	ownedByUser                // removed with the user (and so with the pool)
+)
+
+// recordKinds lists every kind with its owner. deletePool and deleteUser
+// are derived from it: a new kind added here is removed with its owner.
+var recordKinds = []struct {
+	name  string
+	owner owner
+}{
+	{kindPool, ownedByServer},
+	{kindKey, ownedByServer},
+	{kindClientPool, ownedByServer},
+	{kindDomain, ownedByServer},
+	{kindMessage, ownedByServer},
+	{kindMeta, ownedByServer},
+	{kindClient, ownedByPool},
+	{kindUser, ownedByPool},
+	{kindSub, ownedByPool},
+	{kindAlias, ownedByPool},
+	{kindGroup, ownedByPool},
+	{kindChallenge, ownedByPool},
+	{kindRefresh, ownedByPool},
+	{kindSession, ownedByUser},
+	{kindCode, ownedByUser},
+}
+
+// state is one transaction's typed view of the server's records.
+type state struct {
+	tx    store.Tx
+	pools *poolCache
+}
+
+// view runs fn in a read transaction.
+func (s *Server) view(ctx context.Context, fn func(st *state) error) error {
+	return s.store.View(ctx, func(tx store.Tx) error { return fn(&state{tx: tx, pools: &s.pools}) })
+}
+
+// update runs fn in a write transaction. A plain error from fn discards its
+// writes; an error wrapped in commitThen keeps them and is returned after
+// the commit.
+func (s *Server) update(ctx context.Context, fn func(st *state) error) error {
+	var after error
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		err := fn(&state{tx: tx, pools: &s.pools})
+		var keep *commitThen
+		if errors.As(err, &keep) {
+			after = keep.err
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return after
+}
+
+// commitThen wraps a failure whose writes must still be kept: a wrong code
+// counted, a failed sign-in recorded. See Server.update.
+type commitThen struct{ err error }
+
+func (c *commitThen) Error() string { return c.err.Error() }
+
+// Generic record access.
+
+// get reads and decodes one record; a missing one is store.ErrNotFound.
+func get[T any](st *state, kind, key string) (*T, error) {
+	raw, err := st.tx.Get(kind, key)
+	if err != nil {
+		return nil, err
+	}
+	v := new(T)
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, fmt.Errorf("decoding %s record: %w", kind, err)
+	}
+	return v, nil
+}
+
+// put encodes and stores one record.
+func (st *state) put(kind, key string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encoding %s record: %w", kind, err)
+	}
+	return st.tx.Put(kind, key, raw)
+}
+
+// scan decodes every record of kind under prefix, in key order, and hands
+// it to fn with its key less the prefix; fn may return store.ErrStopScan.
+func scan[T any](st *state, kind, prefix string, fn func(key string, v *T) error) error {
+	return st.tx.Scan(kind, prefix, func(key string, raw []byte) error {
+		v := new(T)
+		if err := json.Unmarshal(raw, v); err != nil {
+			return fmt.Errorf("decoding %s record: %w", kind, err)
+		}
+		return fn(strings.TrimPrefix(key, prefix), v)
+	})
+}
+
+// deleteUnder removes every record of kind whose key starts with prefix.
+// Sessions take their refresh-token entry with them.
+func (st *state) deleteUnder(kind, prefix string) error {
+	var keys []string
+	var refresh []string
+	err := st.tx.Scan(kind, prefix, func(key string, raw []byte) error {
+		keys = append(keys, key)
+		if kind == kindSession {
+			var sess session
+			if err := json.Unmarshal(raw, &sess); err != nil {
+				return fmt.Errorf("decoding session record: %w", err)
+			}
+			refresh = append(refresh, refreshKey(sess.PoolID, sess.RefreshHash))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := st.tx.Delete(kind, k); err != nil {
+			return err
+		}
+	}
+	for _, k := range refresh {
+		if err := st.tx.Delete(kindRefresh, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// Pools.
+
+// poolCache holds decoded pool records by their encoded form: a pool is
+// read on every call (its schema makes it the costliest record to decode)
+// and rarely changes. Keyed by content, it can never serve a stale pool; it
+// is emptied when it grows past a bound.
+type poolCache struct {
+	mu sync.Mutex
+	m  map[string]*pool
+}
+
+func (c *poolCache) decode(raw []byte) (*pool, error) {
+	c.mu.Lock()
+	p, ok := c.m[string(raw)]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p = new(pool)
+	if err := json.Unmarshal(raw, p); err != nil {
+		return nil, fmt.Errorf("decoding pool record: %w", err)
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= 256 {
+		c.m = make(map[string]*pool)
+	}
+	c.m[string(raw)] = p
+	c.mu.Unlock()
+	return p, nil
+}
+
+// pool reads a pool, or answers ResourceNotFoundException. The result is
+// shared: callers change a copy (see pool.clone) and store it with putPool.
+func (st *state) pool(poolID string) (*pool, error) {
+	raw, err := st.tx.Get(kindPool, poolID)
+	if isNotFound(err) {
+		return nil, poolNotFound(truncate(poolID, 64))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return st.pools.decode(raw)
+}
+
+func (st *state) putPool(p *pool) error { return st.put(kindPool, p.ID, p) }
+
+// createPool stores a new pool with its signing key.
+func (st *state) createPool(p *pool, key *signingKey) error {
+	if err := st.putPool(p); err != nil {
+		return err
+	}
+	return st.put(kindKey, p.ID, key.record())
+}
+
+// scanPools hands every pool after the pool ID after (all when empty) to
+// fn, in ID order.
+func (st *state) scanPools(after string, fn func(p *pool) error) error {
+	return scan(st, kindPool, "", func(key string, p *pool) error {
+		if after != "" && key <= after {
+			return nil
+		}
+		return fn(p)
+	})
+}
+
+// deletePool removes a pool and every record it owns.
+func (st *state) deletePool(p *pool) error {
+	var clients []*appClient
+	if err := st.scanClients(p, "", func(cl *appClient) error { clients = append(clients, cl); return nil }); err != nil {
+		return err
+	}
+	for _, cl := range clients {
+		if err := st.tx.Delete(kindClientPool, cl.ID); err != nil {
+			return err
+		}
+	}
+	if p.Domain != "" {
+		if err := st.tx.Delete(kindDomain, p.Domain); err != nil {
+			return err
+		}
+	}
+	for _, k := range recordKinds {
+		if k.owner == ownedByPool || k.owner == ownedByUser {
+			if err := st.deleteUnder(k.name, p.ID+"/"); err != nil {
+				return err
+			}
+		}
+	}
+	if err := st.tx.Delete(kindKey, p.ID); err != nil {
+		return err
+	}
+	return st.tx.Delete(kindPool, p.ID)
+}
+
+// countUsers is the number of users in p.
+func (st *state) countUsers(p *pool) (int, error) {
+	n := 0
+	err := st.tx.Scan(kindUser, p.ID+"/", func(string, []byte) error { n++; return nil })
+	return n, err
+}
+
+// Domains.
+
+// domainPool returns the ID of the pool a domain prefix belongs to, or
+// store.ErrNotFound.
+func (st *state) domainPool(domain string) (string, error) {
+	raw, err := st.tx.Get(kindDomain, domain)
+	if err != nil {
+		return "", err
+	}
+	return string(raw), nil
+}
+
+// setDomain gives p the domain (or none, for ""), keeping the index in
+// line; the caller stores p.
+func (st *state) setDomain(p *pool, domain string) error {
+	if p.Domain != "" {
+		if err := st.tx.Delete(kindDomain, p.Domain); err != nil {
+			return err
+		}
+	}
+	p.Domain = domain
+	if domain == "" {
+		return nil
+	}
+	return st.tx.Put(kindDomain, domain, []byte(p.ID))
+}
+
+// Clients.
+
+func clientKey(poolID, clientID string) string { return poolID + "/" + clientID }
+
+// client reads an app client and its pool, from the client ID alone, or
+// answers ResourceNotFoundException.
+func (st *state) client(clientID string) (*appClient, *pool, error) {
+	poolID, err := st.tx.Get(kindClientPool, clientID)
+	if isNotFound(err) {
+		return nil, nil, clientNotFound(truncate(clientID, 64))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return st.poolClient(string(poolID), clientID)
+}
+
+// poolClient reads the pool and a client that must belong to it.
+func (st *state) poolClient(poolID, clientID string) (*appClient, *pool, error) {
+	p, err := st.pool(poolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	cl, err := get[appClient](st, kindClient, clientKey(poolID, clientID))
+	if isNotFound(err) {
+		return nil, nil, clientNotFound(truncate(clientID, 64))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return cl, p, nil
+}
+
+// putClient stores a new or changed client.
+func (st *state) putClient(cl *appClient) error {
+	if err := st.tx.Put(kindClientPool, cl.ID, []byte(cl.PoolID)); err != nil {
+		return err
+	}
+	return st.put(kindClient, clientKey(cl.PoolID, cl.ID), cl)
+}
+
+// deleteClient removes a client and the sign-ins made through it.
+func (st *state) deleteClient(cl *appClient) error {
+	var revoked []*session
+	err := scan(st, kindSession, cl.PoolID+"/", func(_ string, sess *session) error {
+		if sess.ClientID == cl.ID {
+			revoked = append(revoked, sess)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, sess := range revoked {
+		if err := st.deleteSession(sess); err != nil {
+			return err
+		}
+	}
+	if err := st.tx.Delete(kindClientPool, cl.ID); err != nil {
+		return err
+	}
+	return st.tx.Delete(kindClient, clientKey(cl.PoolID, cl.ID))
+}
+
+// scanClients hands p's clients after the client ID after to fn, in ID
+// order.
+func (st *state) scanClients(p *pool, after string, fn func(cl *appClient) error) error {
+	return scan(st, kindClient, p.ID+"/", func(key string, cl *appClient) error {
+		if after != "" && key <= after {
+			return nil
+		}
+		return fn(cl)
+	})
+}
+
+// Users.
+
+// userKey is the store key of a user. The username is path-escaped so that
+// keys of one user are never a prefix of another's ("a" vs "a/b").
+func userKey(poolID, usernameKey string) string {
+	return poolID + "/" + url.PathEscape(usernameKey)
+}
+
+// userByKey reads the user whose username key is ukey, or
+// store.ErrNotFound.
+func (st *state) userByKey(p *pool, ukey string) (*user, error) {
+	u, err := get[user](st, kindUser, userKey(p.ID, ukey))
+	if err != nil {
+		return nil, err
+	}
+	u.indexed = p.aliasesOf(u.Attributes)
+	return u, nil
+}
+
+// user resolves the name a user signs in with — the username or a sign-in
+// alias (an email or phone number, where the pool says so) — to a user, or
+// store.ErrNotFound.
+func (st *state) user(p *pool, name string) (*user, error) {
+	u, err := st.userByKey(p, p.usernameKey(name))
+	if !isNotFound(err) {
+		return u, err
+	}
+	for attr := range p.aliasable() {
+		owner, err := st.tx.Get(kindAlias, p.aliasKey(attr, name))
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return st.userByKey(p, string(owner))
+	}
+	return nil, store.ErrNotFound
+}
+
+// adminUser resolves the Username of an administrator's call: as user
+// does, and also the user's sub, as AWS documents for the Admin* actions.
+// An unknown name is UserNotFoundException.
+func (st *state) adminUser(p *pool, name string) (*user, error) {
+	u, err := st.user(p, name)
+	if isNotFound(err) {
+		var owner []byte
+		if owner, err = st.tx.Get(kindSub, p.ID+"/"+name); err == nil {
+			u, err = st.userByKey(p, string(owner))
+		}
+	}
+	if isNotFound(err) {
+		return nil, errUserNotFound
+	}
+	return u, err
+}
+
+// insertUser stores a new user with its indexes; a taken username is
+// UsernameExistsException, a taken alias AliasExistsException (or, with
+// forceAlias, the alias moves to the new user and the user who had it
+// sees it unverified).
+func (st *state) insertUser(p *pool, u *user, forceAlias bool) error {
+	_, err := st.tx.Get(kindUser, userKey(p.ID, p.usernameKey(u.Username)))
+	switch {
+	case err == nil:
+		return newError(excUsernameExists, "User already exists")
+	case !isNotFound(err):
+		return err
+	}
+	if forceAlias {
+		for attr, v := range p.aliasesOf(u.Attributes) {
+			prev, err := st.aliasOwner(p, attr, v)
+			if err != nil {
+				return err
+			}
+			if prev == nil {
+				continue
+			}
+			prev.Attributes[attr+"_verified"] = "false"
+			if err := st.putUser(p, prev); err != nil {
+				return err
+			}
+		}
+	}
+	if err := st.tx.Put(kindSub, p.ID+"/"+u.Attributes["sub"], []byte(p.usernameKey(u.Username))); err != nil {
+		return err
+	}
+	return st.putUser(p, u)
+}
+
+// aliasOwner is the user who signs in with value as attr, or nil.
+func (st *state) aliasOwner(p *pool, attr, value string) (*user, error) {
+	owner, err := st.tx.Get(kindAlias, p.aliasKey(attr, value))
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return st.userByKey(p, string(owner))
+}
+
+// putUser stores a changed user, bringing the alias index in line with its
+// attributes: aliases it no longer has are dropped, new ones claimed (a
+// value another user holds is refused).
+func (st *state) putUser(p *pool, u *user) error {
+	owner := p.usernameKey(u.Username)
+	now := p.aliasesOf(u.Attributes)
+	for attr, v := range u.indexed {
+		if now[attr] != v {
+			if err := st.tx.Delete(kindAlias, p.aliasKey(attr, v)); err != nil {
+				return err
+			}
+		}
+	}
+	for attr, v := range now {
+		if u.indexed[attr] == v {
+			continue
+		}
+		raw, err := st.tx.Get(kindAlias, p.aliasKey(attr, v))
+		switch {
+		case err == nil && string(raw) != owner:
+			if p.hasUsernameAttribute(attr) {
+				return newError(excUsernameExists, "An account with the given %s already exists.", attr)
+			}
+			return newError(excAliasExists, "An account with the %s already exists.", attr)
+		case err != nil && !isNotFound(err):
+			return err
+		}
+		if err := st.tx.Put(kindAlias, p.aliasKey(attr, v), []byte(owner)); err != nil {
+			return err
+		}
+	}
+	if err := st.put(kindUser, userKey(p.ID, owner), u); err != nil {
+		return err
+	}
+	u.indexed = now
+	return nil
+}
+
+// deleteUser removes u and everything it owns: its indexes, sign-ins,
+// codes (and, as they come, devices and MFA secrets).
+func (st *state) deleteUser(p *pool, u *user) error {
+	ukey := userKey(p.ID, p.usernameKey(u.Username))
+	for _, k := range recordKinds {
+		if k.owner == ownedByUser {
+			if err := st.deleteUnder(k.name, ukey+"/"); err != nil {
+				return err
+			}
+		}
+	}
+	for attr, v := range u.indexed {
+		if err := st.tx.Delete(kindAlias, p.aliasKey(attr, v)); err != nil {
+			return err
+		}
+	}
+	if err := st.tx.Delete(kindSub, p.ID+"/"+u.Attributes["sub"]); err != nil {
+		return err
+	}
+	return st.tx.Delete(kindUser, ukey)
+}
+
+// scanUsers hands p's users after the username key after to fn, in key
+// order, with their keys (for page tokens).
+func (st *state) scanUsers(p *pool, after string, fn func(ukey string, u *user) error) error {
+	return scan(st, kindUser, p.ID+"/", func(key string, u *user) error {
+		if after != "" && key <= after {
+			return nil
+		}
+		u.indexed = p.aliasesOf(u.Attributes)
+		return fn(key, u)
+	})
+}
+
+// Sessions and refresh tokens.
+
+func sessionKey(poolID, ukey, originJTI string) string {
+	return userKey(poolID, ukey) + "/" + originJTI
+}
+
+func refreshKey(poolID, hash string) string { return poolID + "/" + hash }
+
+// putSession stores a new sign-in with its refresh-token entry.
+func (st *state) putSession(sess *session) error {
+	key := sessionKey(sess.PoolID, sess.UsernameKey, sess.OriginJTI)
+	if err := st.put(kindSession, key, sess); err != nil {
+		return err
+	}
+	return st.tx.Put(kindRefresh, refreshKey(sess.PoolID, sess.RefreshHash), []byte(key))
+}
+
+// session reads a sign-in, or store.ErrNotFound.
+func (st *state) session(p *pool, ukey, originJTI string) (*session, error) {
+	return get[session](st, kindSession, sessionKey(p.ID, ukey, originJTI))
+}
+
+// sessionByRefreshHash finds the sign-in a refresh token of p belongs to:
+// errInvalidRefreshToken when the token is unknown, errRevokedRefreshToken
+// when its sign-in is gone.
+func (st *state) sessionByRefreshHash(p *pool, hash string) (*session, error) {
+	key, err := st.tx.Get(kindRefresh, refreshKey(p.ID, hash))
+	if isNotFound(err) {
+		return nil, errInvalidRefreshToken
+	}
+	if err != nil {
+		return nil, err
+	}
+	sess, err := get[session](st, kindSession, string(key))
+	if isNotFound(err) {
+		return nil, errRevokedRefreshToken
+	}
+	return sess, err
+}
+
+// deleteSession ends one sign-in, revoking its refresh token and the
+// tokens issued from it.
+func (st *state) deleteSession(sess *session) error {
+	if err := st.tx.Delete(kindSession, sessionKey(sess.PoolID, sess.UsernameKey, sess.OriginJTI)); err != nil {
+		return err
+	}
+	return st.tx.Delete(kindRefresh, refreshKey(sess.PoolID, sess.RefreshHash))
+}
+
+// revokeSessions ends every sign-in of u.
+func (st *state) revokeSessions(p *pool, u *user) error {
+	return st.deleteUnder(kindSession, userKey(p.ID, p.usernameKey(u.Username))+"/")
+}
+
+// Codes.
+
+func codeKey(p *pool, u *user, purpose, attribute string) string {
+	k := userKey(p.ID, p.usernameKey(u.Username)) + "/" + purpose
+	if attribute != "" {
+		k += ":" + attribute
+	}
+	return k
+}
+
+func (st *state) code(p *pool, u *user, purpose, attribute string) (*code, error) {
+	return get[code](st, kindCode, codeKey(p, u, purpose, attribute))
+}
+
+func (st *state) putCode(p *pool, u *user, purpose, attribute string, c *code) error {
+	return st.put(kindCode, codeKey(p, u, purpose, attribute), c)
+}
+
+func (st *state) deleteCode(p *pool, u *user, purpose, attribute string) error {
+	return st.tx.Delete(kindCode, codeKey(p, u, purpose, attribute))
+}
+
+// Challenges: pending sign-in steps, found by the hash of their Session.
+
+func challengeKey(p *pool, hash string) string { return p.ID + "/" + hash }
+
+func (st *state) challenge(p *pool, hash string) (*challengeRecord, error) {
+	return get[challengeRecord](st, kindChallenge, challengeKey(p, hash))
+}
+
+func (st *state) putChallenge(p *pool, hash string, rec *challengeRecord) error {
+	return st.put(kindChallenge, challengeKey(p, hash), rec)
+}
+
+// takeChallenge consumes a pending challenge: of all the transactions that
+// take the same one, exactly one gets it; the others see
+// store.ErrNotFound.
+func (st *state) takeChallenge(p *pool, hash string) (*challengeRecord, error) {
+	rec, err := st.challenge(p, hash)
+	if err != nil {
+		return nil, err
+	}
+	return rec, st.tx.Delete(kindChallenge, challengeKey(p, hash))
+}
+
+// Groups.
+
+func groupKey(poolID, name string) string { return poolID + "/" + name }
+
+// group reads a group of p, or store.ErrNotFound.
+func (st *state) group(p *pool, name string) (*group, error) {
+	return get[group](st, kindGroup, groupKey(p.ID, name))
+}
+
+func (st *state) putGroup(p *pool, g *group) error {
+	return st.put(kindGroup, groupKey(p.ID, g.Name), g)
+}
+
+// deleteGroup removes a group and every membership in it.
+func (st *state) deleteGroup(p *pool, name string) error {
+	var members []*user
+	err := st.scanUsers(p, "", func(_ string, u *user) error {
+		if u.inGroup(name) {
+			members = append(members, u)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, u := range members {
+		u.leaveGroup(name)
+		if err := st.putUser(p, u); err != nil {
+			return err
+		}
+	}
+	return st.tx.Delete(kindGroup, groupKey(p.ID, name))
+}
+
+// scanGroups hands p's groups after the name after to fn, in name order.
+func (st *state) scanGroups(p *pool, after string, fn func(g *group) error) error {
+	return scan(st, kindGroup, p.ID+"/", func(key string, g *group) error {
+		if after != "" && key <= after {
+			return nil
+		}
+		return fn(g)
+	})
+}
+
+// The outbox.
+
+// appendMessage adds m to the outbox.
+func (st *state) appendMessage(m *Message) error {
+	seq, err := st.nextSequence("outbox")
+	if err != nil {
+		return err
+	}
+	return st.put(kindMessage, seq, m)
+}
+
+func (st *state) scanMessages(fn func(m *Message) error) error {
+	return scan(st, kindMessage, "", func(_ string, m *Message) error { return fn(m) })
+}
+
+// nextSequence returns the next value of a counter, as a key that sorts in
+// counter order.
+func (st *state) nextSequence(name string) (string, error) {
+	n, err := get[uint64](st, kindMeta, name)
+	if isNotFound(err) {
+		n, err = new(uint64), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	*n++
+	if err := st.put(kindMeta, name, *n); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%020d", *n), nil
+}
+
+// Signing keys.
+
+func (st *state) signingKeyRecord(poolID string) (*signingKeyRecord, error) {
+	return get[signingKeyRecord](st, kindKey, poolID)
+}
+
+// The format version.
+
+// formatVersion is the version of the record layout above. A store written
+// by a newer version is refused rather than misread; an older one is
+// migrated when the server opens it.
+const formatVersion = 2
+
+// ErrUnknownFormat is returned by Open for a store written in a format this
+// version of the local Cognito does not know (by a newer version).
+var ErrUnknownFormat = errors.New("emulator: the data was written by a newer version of the local Cognito")
+
+// checkFormat brings the store to formatVersion: it records the version in
+// a new store, migrates an older one, and refuses a newer one.
+func checkFormat(ctx context.Context, st store.Store) error {
+	return st.Update(ctx, func(tx store.Tx) error {
+		s := &state{tx: tx, pools: &poolCache{}}
+		version := 0
+		raw, err := tx.Get(kindMeta, "format")
+		switch {
+		case err == nil:
+			if version, err = strconv.Atoi(string(raw)); err != nil {
+				return fmt.Errorf("%w (format %q)", ErrUnknownFormat, truncate(string(raw), 16))
+			}
+		case isNotFound(err):
+			empty := true
+			if err := tx.Scan(kindPool, "", func(string, []byte) error { empty = false; return store.ErrStopScan }); err != nil {
+				return err
+			}
+			if empty {
+				version = formatVersion
+			} else {
+				version = 1 // written before the format was recorded
+			}
+		default:
+			return err
+		}
+		if version > formatVersion {
+			return fmt.Errorf("%w (format %d; this version reads up to %d)", ErrUnknownFormat, version, formatVersion)
+		}
+		if version < 1 {
+			return fmt.Errorf("%w (format %d)", ErrUnknownFormat, version)
+		}
+		if version == 1 {
+			if err := migrateFrom1(s); err != nil {
+				return fmt.Errorf("emulator: migrating the data from format 1: %w", err)
+			}
+		}
+		return tx.Put(kindMeta, "format", []byte(strconv.Itoa(formatVersion)))
+	})
+}
+
+// migrateFrom1 moves format-1 data to format 2: clients are keyed under
+// their pool (with an index by client ID), refresh-token entries under
+// their pool, and users gain the index by sub.
+func migrateFrom1(st *state) error {
+	type move struct{ kind, from, to string }
+	var moves []move
+	var clients []*appClient
+	err := scan(st, kindClient, "", func(key string, cl *appClient) error {
+		if !strings.Contains(key, "/") {
+			clients = append(clients, cl)
+			moves = append(moves, move{kindClient, key, clientKey(cl.PoolID, cl.ID)})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = st.tx.Scan(kindRefresh, "", func(key string, raw []byte) error {
+		if poolID, _, ok := strings.Cut(string(raw), "/"); ok && !strings.Contains(key, "/") {
+			moves = append(moves, move{kindRefresh, key, refreshKey(poolID, key)})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range moves {
+		raw, err := st.tx.Get(m.kind, m.from)
+		if err != nil {
+			return err
+		}
+		if err := st.tx.Delete(m.kind, m.from); err != nil {
+			return err
+		}
+		if err := st.tx.Put(m.kind, m.to, raw); err != nil {
+			return err
+		}
+	}
+	for _, cl := range clients {
+		if err := st.tx.Put(kindClientPool, cl.ID, []byte(cl.PoolID)); err != nil {
+			return err
+		}
+	}
+	return st.tx.Scan(kindUser, "", func(key string, raw []byte) error {
+		var u user
+		if err := json.Unmarshal(raw, &u); err != nil {
+			return fmt.Errorf("decoding user record: %w", err)
+		}
+		p, err := st.pool(u.PoolID)
+		if err != nil {
+			return err
+		}
+		return st.tx.Put(kindSub, p.ID+"/"+u.Attributes["sub"], []byte(p.usernameKey(u.Username)))
+	})
+}
