@@ -149,7 +149,9 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.Emulator = em
-	hs := httptest.NewServer(s.Emulator)
+	hs := httptest.NewUnstartedServer(s.Emulator)
+	hs.Config = emulator.NewHTTPServer(s.Emulator)
+	hs.Start()
 	s.closers = append(s.closers, hs.Close)
 	s.Endpoint = hs.URL
 	if err := s.createPoolAndClient(context.Background(), &cfg); err != nil {

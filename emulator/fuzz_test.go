@@ -60,7 +60,7 @@ func fuzzRequest(h http.Handler, target string, body []byte) *httptest.ResponseR
 	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("X-Amz-Target", target)
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=x")
+	req.Header.Set("Authorization", fakeSigV4)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec

@@ -167,9 +167,13 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 	var out any
 	if apiErr == nil {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-		if err != nil {
+		switch {
+		case err != nil:
 			apiErr = newError(excSerialization, "The request body could not be read or is larger than %d bytes.", maxBodyBytes)
-		} else {
+		case act.access == byIAM:
+			apiErr = s.checkSignature(r, body)
+		}
+		if apiErr == nil {
 			out, apiErr = s.run(r.Context(), act, &caller{baseURL: s.requestBaseURL(r)}, body)
 		}
 	}
@@ -202,10 +206,8 @@ func (s *Server) route(r *http.Request) (string, action, *apiError) {
 	if act.serve == nil {
 		return name, act, newError(excUnsupportedOperation, "%s is not supported by the local Cognito yet.", name)
 	}
-	if act.access == byIAM {
-		if err := s.checkSignature(r); err != nil {
-			return name, act, err
-		}
+	if act.access == byIAM && r.Header.Get("Authorization") == "" {
+		return name, act, errMissingAuthToken
 	}
 	return name, act, nil
 }

@@ -22,6 +22,27 @@ import (
 // Cognito's answer. tamper, if set, may change the responses.
 func srpSignIn(t *testing.T, srv *cognitotest.Server, name, pw string, tamper func(map[string]string)) (*cip.RespondToAuthChallengeOutput, error) {
 	t.Helper()
+	responses, err := srpAnswer(t, srv, name, pw)
+	if err != nil {
+		return nil, err
+	}
+	if tamper != nil {
+		tamper(responses)
+	}
+	return respondPasswordVerifier(t, srv, responses)
+}
+
+// respondPasswordVerifier sends an answer to PASSWORD_VERIFIER.
+func respondPasswordVerifier(t testing.TB, srv *cognitotest.Server, responses map[string]string) (*cip.RespondToAuthChallengeOutput, error) {
+	return sdk(srv).RespondToAuthChallenge(t.Context(), &cip.RespondToAuthChallengeInput{
+		ClientId: aws.String(srv.ClientID), ChallengeName: types.ChallengeNameTypePasswordVerifier, ChallengeResponses: responses,
+	})
+}
+
+// srpAnswer starts a USER_SRP_AUTH sign-in and returns the answer to its
+// PASSWORD_VERIFIER challenge that a client knowing pw gives.
+func srpAnswer(t *testing.T, srv *cognitotest.Server, name, pw string) (map[string]string, error) {
+	t.Helper()
 	a := make([]byte, 32)
 	rand.Read(a)
 	A := srp.ClientPublic(a)
@@ -57,12 +78,7 @@ func srpSignIn(t *testing.T, srv *cognitotest.Server, name, pw string, tamper fu
 	if h := srv.SecretHash(userID); h != nil {
 		responses["SECRET_HASH"] = *h
 	}
-	if tamper != nil {
-		tamper(responses)
-	}
-	return sdk(srv).RespondToAuthChallenge(t.Context(), &cip.RespondToAuthChallengeInput{
-		ClientId: aws.String(srv.ClientID), ChallengeName: types.ChallengeNameTypePasswordVerifier, ChallengeResponses: responses,
-	})
+	return responses, nil
 }
 
 func TestUserSRPAuth(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cognitokit/cognito/emulator"
 	"github.com/cognitokit/cognito/internal/sdkhttp"
 )
 
@@ -36,7 +37,7 @@ func serveLocal(addr string, h http.Handler) (*localServer, error) {
 	}
 	l := &localServer{
 		endpoint: "http://" + ln.Addr().String(),
-		srv:      &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second},
+		srv:      emulator.NewHTTPServer(h),
 		done:     make(chan error, 1),
 	}
 	go func() { l.done <- l.srv.Serve(ln) }()
@@ -54,13 +55,18 @@ func (l *localServer) shutdown(ctx context.Context) error {
 	return nil
 }
 
-// localAdmin returns an SDK client for the local Cognito at endpoint, with
-// the dummy credentials it accepts for administrative calls.
-func localAdmin(endpoint, region string) *cip.Client {
+// localAdmin returns an SDK client for the local Cognito at endpoint that
+// signs its administrative calls with iam, or with dummy credentials when
+// the server checks no signature (iam nil).
+func localAdmin(endpoint, region string, iam *emulator.IAMCredentials) *cip.Client {
+	creds := emulator.IAMCredentials{AccessKeyID: "local", SecretAccessKey: "local"}
+	if iam != nil {
+		creds = *iam
+	}
 	return cip.NewFromConfig(aws.Config{
 		Region:       region,
 		BaseEndpoint: aws.String(endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, ""),
 		HTTPClient:   sdkhttp.ReadOnlyBodies(awshttp.NewBuildableClient()),
 	})
 }

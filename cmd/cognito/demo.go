@@ -110,7 +110,7 @@ func startDemoCognito(ctx context.Context, logger *slog.Logger) (*demoEnv, error
 		env.st.Close()
 		return nil, err
 	}
-	admin := localAdmin(env.ls.endpoint, region)
+	admin := localAdmin(env.ls.endpoint, region, nil)
 	poolID, err := createLocalPool(ctx, admin, "demo")
 	if err != nil {
 		env.close(ctx)

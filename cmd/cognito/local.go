@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,6 +25,10 @@ type localOptions struct {
 	memory   bool
 	region   string
 	logLevel string
+	// iam makes the server verify the SigV4 signatures of admin calls
+	// against the AWS credentials of its own environment (iamCredentials).
+	iam            bool
+	iamCredentials *emulator.IAMCredentials
 }
 
 // The default pool and clients `cognito local` creates in a new store.
@@ -68,6 +73,7 @@ Cognito would email are kept in the outbox: GET /_local/messages.`,
 	f.BoolVar(&opts.memory, "memory", false, "keep everything in memory (lost at exit)")
 	f.StringVar(&opts.region, "region", "eu-west-1", "region of the pools the server creates")
 	f.StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	f.BoolVar(&opts.iam, "iam", false, "verify the SigV4 signature of admin calls: only AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of this command's environment are accepted")
 	return cmd
 }
 
@@ -86,6 +92,17 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 		return fmt.Errorf("--log-level: %w", err)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	serverOpts := []emulator.Option{emulator.WithLogger(logger), emulator.WithRegion(opts.region)}
+	if opts.iam {
+		// The secret comes from the environment, never from the command
+		// line, where other users of the machine could read it.
+		key, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+		if key == "" || secret == "" {
+			return errors.New("--iam: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to the credentials admin calls must be signed with")
+		}
+		opts.iamCredentials = &emulator.IAMCredentials{AccessKeyID: key, SecretAccessKey: secret}
+		serverOpts = append(serverOpts, emulator.WithIAMCredentials(*opts.iamCredentials))
+	}
 	if err := os.MkdirAll(opts.dataDir, 0o700); err != nil {
 		return fmt.Errorf("creating data directory: %w", err)
 	}
@@ -104,7 +121,7 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 	}
 	defer st.Close()
 
-	em, err := emulator.New(ctx, st, emulator.WithLogger(logger), emulator.WithRegion(opts.region))
+	em, err := emulator.New(ctx, st, serverOpts...)
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", where, err)
 	}
@@ -119,7 +136,7 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 		ls.srv.Close()
 		return fmt.Errorf("creating the default pool: %w", err)
 	}
-	printExports(stdout, ls.endpoint, opts.region, setup)
+	printExports(stdout, ls.endpoint, opts.region, setup, opts.iam)
 
 	select {
 	case err := <-ls.done:
@@ -139,7 +156,7 @@ type localSetup struct {
 // new store, through the server's own API, and writes the secret client's
 // secret to a file only its owner can read.
 func ensureLocalPool(ctx context.Context, endpoint string, opts localOptions) (*localSetup, error) {
-	admin := localAdmin(endpoint, opts.region)
+	admin := localAdmin(endpoint, opts.region, opts.iamCredentials)
 	pools, err := admin.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
 	if err != nil {
 		return nil, err
@@ -222,7 +239,11 @@ func writeSecretFile(path, secret string) error {
 // printExports tells the user how to point the SDKs and this tool at the
 // server: shell export lines, and where to read codes. The secret itself is
 // never printed, only the file that holds it.
-func printExports(w io.Writer, endpoint, region string, s *localSetup) {
+func printExports(w io.Writer, endpoint, region string, s *localSetup, iam bool) {
+	adminLine := "# Admin calls need any AWS credentials, e.g. AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local."
+	if iam {
+		adminLine = "# Admin calls must be signed with the AWS credentials this server was started with (--iam)."
+	}
 	lines := []string{
 		"# Local Cognito is running. Point the AWS SDKs and `cognito` at it:",
 		"export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=" + endpoint,
@@ -231,7 +252,7 @@ func printExports(w io.Writer, endpoint, region string, s *localSetup) {
 		"export COGNITO_CLIENT_ID=" + s.publicClientID,
 		"# The app client with a secret is " + s.secretClientID + "; its secret is in " + s.secretFile + " (mode 0600):",
 		"#   export COGNITO_CLIENT_ID=" + s.secretClientID + " COGNITO_CLIENT_SECRET=\"$(cat " + shellQuote(s.secretFile) + ")\"",
-		"# Admin calls need any AWS credentials, e.g. AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local.",
+		adminLine,
 		"# Confirmation codes and other messages: curl " + endpoint + "/_local/messages",
 	}
 	fmt.Fprintln(w, strings.Join(lines, "\n"))

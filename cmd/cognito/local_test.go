@@ -331,3 +331,42 @@ func TestLocalShutsDownOnSignal(t *testing.T) {
 		})
 	}
 }
+
+// With --iam the server accepts admin calls signed only with the AWS
+// credentials of its own environment, and bootstraps its pool with them.
+func TestLocalIAM(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDLOCALTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "local-test-secret")
+	run := startLocal(t, "--memory", "--data", t.TempDir(), "--iam")
+	if strings.Contains(run.stdout.String()+run.stderr.String(), "local-test-secret") {
+		t.Fatal("the IAM secret was printed")
+	}
+	signed := func(key, secret string) error {
+		c := cip.NewFromConfig(aws.Config{
+			Region:       run.exports["AWS_REGION"],
+			BaseEndpoint: aws.String(run.exports["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"]),
+			Credentials:  credentials.NewStaticCredentialsProvider(key, secret, ""),
+		}, func(o *cip.Options) { o.RetryMaxAttempts = 1 })
+		_, err := c.DescribeUserPool(context.Background(), &cip.DescribeUserPoolInput{UserPoolId: aws.String(run.exports["COGNITO_USER_POOL_ID"])})
+		return err
+	}
+	if err := signed("AKIDLOCALTEST", "local-test-secret"); err != nil {
+		t.Errorf("signed with the server's credentials: %v", err)
+	}
+	var apiErr interface{ ErrorCode() string }
+	if err := signed("AKIDLOCALTEST", "another-secret"); !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidSignatureException" {
+		t.Errorf("signed with another secret: %v, want InvalidSignatureException", err)
+	}
+}
+
+// --iam without credentials in the environment is refused before serving.
+func TestLocalIAMNeedsCredentials(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	var stdout, stderr bytes.Buffer
+	cmd := newRootCommand(&stdout, &stderr)
+	cmd.SetArgs([]string{"local", "--memory", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--iam"})
+	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "AWS_SECRET_ACCESS_KEY") {
+		t.Fatalf("cognito local --iam without credentials: %v", err)
+	}
+}
