@@ -78,16 +78,21 @@ func optional(s string) *string {
 var customNamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$`)
 
 // buildSchema merges a CreateUserPool Schema into the standard one:
-// standard names adjust the standard attribute, other names add
-// custom:<name> attributes.
+// standard names adjust the standard attribute (whose type cannot change),
+// other names add custom attributes (see newCustomAttribute).
 func buildSchema(in []types.SchemaAttributeType) ([]schemaAttribute, error) {
 	schema := standardSchema()
 	for _, w := range in {
 		wname := aws.ToString(w.Name)
-		name := strings.TrimPrefix(wname, "custom:")
-		if i := slices.IndexFunc(schema, func(a schemaAttribute) bool { return a.Name == name }); i >= 0 && !strings.HasPrefix(wname, "custom:") {
-			if name == "sub" {
+		if err := checkSchemaConstraints(w); err != nil {
+			return nil, err
+		}
+		if i := slices.IndexFunc(schema, func(a schemaAttribute) bool { return a.Name == wname }); i >= 0 && !schema[i].custom() {
+			if wname == "sub" {
 				return nil, invalidParameter("The sub attribute cannot be modified.")
+			}
+			if w.AttributeDataType != "" && string(w.AttributeDataType) != schema[i].DataType {
+				return nil, invalidParameter("The data type of the standard attribute %s is %s; it cannot be changed to %s.", wname, schema[i].DataType, truncate(string(w.AttributeDataType), 32))
 			}
 			if w.Required != nil {
 				schema[i].Required = *w.Required
@@ -97,37 +102,128 @@ func buildSchema(in []types.SchemaAttributeType) ([]schemaAttribute, error) {
 			}
 			continue
 		}
-		if !customNamePattern.MatchString(name) {
-			return nil, invalidParameter("Invalid custom attribute name %q.", truncate(wname, 64))
+		a, err := newCustomAttribute(w)
+		if err != nil {
+			return nil, err
 		}
-		if slices.ContainsFunc(schema, func(a schemaAttribute) bool { return a.Name == "custom:"+name }) {
-			return nil, invalidParameter("Existing attribute already has name custom:%s.", name)
-		}
-		a := schemaAttribute{Name: "custom:" + name, DataType: string(w.AttributeDataType), Mutable: true}
-		if a.DataType == "" {
-			a.DataType = "String"
-		}
-		if !slices.Contains([]string{"String", "Number", "DateTime", "Boolean"}, a.DataType) {
-			return nil, invalidParameter("Invalid AttributeDataType %q for custom:%s.", truncate(a.DataType, 32), name)
-		}
-		if w.Required != nil && *w.Required {
-			return nil, invalidParameter("Required custom attributes are not supported currently.")
-		}
-		if w.Mutable != nil {
-			a.Mutable = *w.Mutable
-		}
-		if w.DeveloperOnlyAttribute != nil {
-			a.DeveloperOnly = *w.DeveloperOnlyAttribute
-		}
-		if c := w.StringAttributeConstraints; c != nil && a.DataType == "String" {
-			a.StringMinLength, a.StringMaxLength = aws.ToString(c.MinLength), aws.ToString(c.MaxLength)
-		}
-		if c := w.NumberAttributeConstraints; c != nil && a.DataType == "Number" {
-			a.NumberMinValue, a.NumberMaxValue = aws.ToString(c.MinValue), aws.ToString(c.MaxValue)
+		if hasCustomAttribute(schema, a.Name) {
+			return nil, invalidParameter("Existing attribute already has name %s.", customName(a.Name))
 		}
 		schema = append(schema, a)
 	}
+	if n := len(schema) - len(standardSchema()); n > maxCustomAttributes {
+		return nil, invalidParameter("A user pool can have at most %d custom attributes.", maxCustomAttributes)
+	}
 	return schema, nil
+}
+
+// newCustomAttribute is the custom attribute a schema entry of
+// CreateUserPool or AddCustomAttributes describes: custom:<name>. AWS
+// shows a developer-only one as dev:custom:<name> (see
+// schemaAttribute.describedName); users' attributes name it custom:<name>
+// here. Its AttributeDataType is required; custom attributes cannot be
+// required.
+func newCustomAttribute(w types.SchemaAttributeType) (schemaAttribute, error) {
+	wname := aws.ToString(w.Name)
+	name := strings.TrimPrefix(strings.TrimPrefix(wname, "dev:"), "custom:")
+	if !customNamePattern.MatchString(name) {
+		return schemaAttribute{}, invalidParameter("Invalid custom attribute name %q.", truncate(wname, 64))
+	}
+	if err := checkSchemaConstraints(w); err != nil {
+		return schemaAttribute{}, err
+	}
+	a := schemaAttribute{Name: "custom:" + name, DataType: string(w.AttributeDataType), Mutable: true}
+	switch a.DataType {
+	case "":
+		return schemaAttribute{}, invalidParameter("The AttributeDataType of custom:%s is required: String, Number, DateTime or Boolean.", name)
+	case "String", "Number", "DateTime", "Boolean":
+	default:
+		return schemaAttribute{}, invalidParameter("Invalid AttributeDataType %q for custom:%s.", truncate(a.DataType, 32), name)
+	}
+	if w.Required != nil && *w.Required {
+		return schemaAttribute{}, invalidParameter("Required custom attributes are not supported currently.")
+	}
+	if w.Mutable != nil {
+		a.Mutable = *w.Mutable
+	}
+	if w.DeveloperOnlyAttribute != nil {
+		a.DeveloperOnly = *w.DeveloperOnlyAttribute
+	}
+	if c := w.StringAttributeConstraints; c != nil && a.DataType == "String" {
+		a.StringMinLength, a.StringMaxLength = aws.ToString(c.MinLength), aws.ToString(c.MaxLength)
+	}
+	if c := w.NumberAttributeConstraints; c != nil && a.DataType == "Number" {
+		a.NumberMinValue, a.NumberMaxValue = aws.ToString(c.MinValue), aws.ToString(c.MaxValue)
+	}
+	return a, nil
+}
+
+// checkSchemaConstraints checks the constraints a schema entry gives:
+// numbers for NumberAttributeConstraints, lengths of 0 to 2048 for
+// StringAttributeConstraints, and minimums no greater than maximums.
+func checkSchemaConstraints(w types.SchemaAttributeType) error {
+	name := truncate(aws.ToString(w.Name), 64)
+	if c := w.StringAttributeConstraints; c != nil {
+		lo, hi := 0, 2048
+		for _, b := range []struct {
+			v   *string
+			out *int
+		}{{c.MinLength, &lo}, {c.MaxLength, &hi}} {
+			if b.v == nil {
+				continue
+			}
+			n, err := strconv.Atoi(*b.v)
+			if err != nil || n < 0 || n > 2048 {
+				return invalidParameter("StringAttributeConstraints of %s must be lengths from 0 to 2048.", name)
+			}
+			*b.out = n
+		}
+		if lo > hi {
+			return invalidParameter("StringAttributeConstraints of %s: MinLength is greater than MaxLength.", name)
+		}
+	}
+	if c := w.NumberAttributeConstraints; c != nil {
+		var lo, hi *float64
+		for _, b := range []struct {
+			v   *string
+			out **float64
+		}{{c.MinValue, &lo}, {c.MaxValue, &hi}} {
+			if b.v == nil {
+				continue
+			}
+			n, err := strconv.ParseFloat(*b.v, 64)
+			if err != nil {
+				return invalidParameter("NumberAttributeConstraints of %s must be numbers.", name)
+			}
+			*b.out = &n
+		}
+		if lo != nil && hi != nil && *lo > *hi {
+			return invalidParameter("NumberAttributeConstraints of %s: MinValue is greater than MaxValue.", name)
+		}
+	}
+	return nil
+}
+
+// custom reports whether a is a custom (or developer-only) attribute.
+func (a schemaAttribute) custom() bool { return strings.Contains(a.Name, "custom:") }
+
+// customName is a custom attribute's name without dev: (custom:plan for
+// dev:custom:plan).
+func customName(name string) string { return strings.TrimPrefix(name, "dev:") }
+
+// describedName is the name DescribeUserPool and GetCSVHeader show for a:
+// dev:custom:<name> for a developer-only attribute, as AWS shows it.
+func (a schemaAttribute) describedName() string {
+	if a.DeveloperOnly && !strings.HasPrefix(a.Name, "dev:") {
+		return "dev:" + a.Name
+	}
+	return a.Name
+}
+
+// hasCustomAttribute reports whether schema has a custom attribute of the
+// same name as name, developer-only or not.
+func hasCustomAttribute(schema []schemaAttribute, name string) bool {
+	return slices.ContainsFunc(schema, func(a schemaAttribute) bool { return customName(a.Name) == customName(name) })
 }
 
 func (p *pool) schemaAttribute(name string) (schemaAttribute, bool) {
@@ -168,56 +264,63 @@ func (p *pool) checkAttributes(attrs []types.AttributeType, who attributeChange)
 		if def.DeveloperOnly && who == byUser {
 			return nil, notAuthorized("A client attempted to write unauthorized attribute")
 		}
-		if err := checkAttributeValue(def, a.Value); err != nil {
+		v, err := checkAttributeValue(def, a.Value)
+		if err != nil {
 			return nil, err
 		}
-		out[a.Name] = a.Value
+		out[a.Name] = v
 	}
 	return out, nil
 }
 
 var phonePattern = regexp.MustCompile(`^\+[0-9]{4,15}$`)
 
-func checkAttributeValue(def schemaAttribute, value string) error {
+// checkAttributeValue checks one attribute value against its schema
+// definition and returns it in the form it is stored in: booleans, which
+// AWS accepts in any letter case ("True", "FALSE"), as "true" or "false";
+// other values as given.
+func checkAttributeValue(def schemaAttribute, value string) (string, error) {
 	bad := func(why string) error {
 		return invalidParameter("Invalid %s: %s", def.Name, why)
 	}
 	if len(value) > 2048 || !utf8.ValidString(value) {
-		return bad("the value is too long or not valid UTF-8.")
+		return "", bad("the value is too long or not valid UTF-8.")
 	}
 	switch {
 	case def.Name == "email" && value != "":
 		if _, err := mail.ParseAddress(value); err != nil || !strings.Contains(value, "@") || strings.ContainsAny(value, " <>") {
-			return invalidParameter("Invalid email address format.")
+			return "", invalidParameter("Invalid email address format.")
 		}
 	case def.Name == "phone_number" && value != "":
 		if !phonePattern.MatchString(value) {
-			return invalidParameter("Invalid phone number format.")
+			return "", invalidParameter("Invalid phone number format.")
 		}
 	case def.DataType == "Boolean":
-		if value != "true" && value != "false" {
-			return bad("the value must be true or false.")
+		lower := strings.ToLower(value)
+		if lower != "true" && lower != "false" {
+			return "", bad("the value must be true or false.")
 		}
+		return lower, nil
 	case def.DataType == "Number":
 		n, err := strconv.ParseFloat(value, 64)
 		if err != nil {
-			return bad("the value must be a number.")
+			return "", bad("the value must be a number.")
 		}
 		if lo, err := strconv.ParseFloat(def.NumberMinValue, 64); err == nil && n < lo {
-			return bad("the value is below the minimum.")
+			return "", bad("the value is below the minimum.")
 		}
 		if hi, err := strconv.ParseFloat(def.NumberMaxValue, 64); err == nil && n > hi {
-			return bad("the value is above the maximum.")
+			return "", bad("the value is above the maximum.")
 		}
 	case def.DataType == "String":
 		if lo, err := strconv.Atoi(def.StringMinLength); err == nil && utf8.RuneCountInString(value) < lo {
-			return bad("the value is too short.")
+			return "", bad("the value is too short.")
 		}
 		if hi, err := strconv.Atoi(def.StringMaxLength); err == nil && utf8.RuneCountInString(value) > hi {
-			return bad("the value is too long.")
+			return "", bad("the value is too long.")
 		}
 	}
-	return nil
+	return value, nil
 }
 
 // checkRequired returns an error naming the first required attribute attrs

@@ -517,10 +517,14 @@ func (s *Server) newPasswordRequired(ctx context.Context, c *caller, in *cip.Res
 	return s.authenticated(c, u, sess, g)
 }
 
-// revokeToken revokes one refresh token and the tokens issued from it.
+// revokeToken revokes one refresh token and the tokens issued from it. A
+// confidential client authenticates with any of its active secrets. A
+// client with token revocation disabled cannot revoke: RevokeToken's model
+// declares UnsupportedOperationException for "an operation that isn't
+// enabled for the user pool client".
 func (s *Server) revokeToken(ctx context.Context, c *caller, in *cip.RevokeTokenInput) (*cip.RevokeTokenOutput, error) {
 	cl := c.client
-	if cl.Secret != "" && !constantTimeEqual(aws.ToString(in.ClientSecret), cl.Secret) {
+	if cl.hasSecret() && !cl.secretMatches(aws.ToString(in.ClientSecret)) {
 		return nil, newError(excUnauthorized, "The client secret is missing or wrong.")
 	}
 	if !cl.EnableTokenRevocation {

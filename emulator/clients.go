@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -11,7 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
-// App clients: creation, description, listing and deletion.
+// App clients: creation, description, update, listing and deletion, their
+// secrets, and what a client's settings allow (attribute permissions).
 
 var validAuthFlows = []string{
 	"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH",
@@ -105,9 +107,9 @@ func (set *clientSettings) apply(cl *appClient, p *pool) error {
 		return invalidParameter("ExplicitAuthFlows cannot have both ALLOW_ and legacy values.")
 	case len(flows) == 0:
 		flows = []string{"ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"}
-	case legacy:
-		flows = append(flows, "ALLOW_REFRESH_TOKEN_AUTH")
 	}
+	// Legacy values are kept as given: appClient.allowsFlow gives them
+	// their legacy meaning (refresh and SRP stay on).
 	cl.ExplicitAuthFlows = flows
 	switch set.PreventUserExistenceErrors {
 	case "":
@@ -132,8 +134,44 @@ func (set *clientSettings) apply(cl *appClient, p *pool) error {
 			}
 		}
 	}
-	cl.ReadAttributes, cl.WriteAttributes = set.ReadAttributes, set.WriteAttributes
+	// Without ReadAttributes (WriteAttributes) the client reads (writes)
+	// every attribute. AWS documents the default as "the standard
+	// attributes" (and, for reading, email_verified and
+	// phone_number_verified); custom attributes stay readable and writable
+	// here so that clients that do not list attributes keep working.
+	cl.ReadAttributes, cl.WriteAttributes = nilIfEmpty(set.ReadAttributes), nilIfEmpty(set.WriteAttributes)
 	return nil
+}
+
+// nilIfEmpty makes an empty list nil: an empty ReadAttributes is no
+// ReadAttributes, and DescribeUserPoolClient leaves it out.
+func nilIfEmpty(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	return names
+}
+
+// settingsOfCreate are the settings of a CreateUserPoolClient request.
+func settingsOfCreate(in *cip.CreateUserPoolClientInput) clientSettings {
+	return clientSettings{
+		AccessTokenValidity: in.AccessTokenValidity, IdTokenValidity: in.IdTokenValidity,
+		RefreshTokenValidity: in.RefreshTokenValidity, TokenValidityUnits: in.TokenValidityUnits,
+		ReadAttributes: in.ReadAttributes, WriteAttributes: in.WriteAttributes,
+		ExplicitAuthFlows: in.ExplicitAuthFlows, PreventUserExistenceErrors: in.PreventUserExistenceErrors,
+		EnableTokenRevocation: in.EnableTokenRevocation, AuthSessionValidity: in.AuthSessionValidity,
+	}
+}
+
+// settingsOfUpdate are the settings of an UpdateUserPoolClient request.
+func settingsOfUpdate(in *cip.UpdateUserPoolClientInput) clientSettings {
+	return clientSettings{
+		AccessTokenValidity: in.AccessTokenValidity, IdTokenValidity: in.IdTokenValidity,
+		RefreshTokenValidity: in.RefreshTokenValidity, TokenValidityUnits: in.TokenValidityUnits,
+		ReadAttributes: in.ReadAttributes, WriteAttributes: in.WriteAttributes,
+		ExplicitAuthFlows: in.ExplicitAuthFlows, PreventUserExistenceErrors: in.PreventUserExistenceErrors,
+		EnableTokenRevocation: in.EnableTokenRevocation, AuthSessionValidity: in.AuthSessionValidity,
+	}
 }
 
 func (s *Server) createUserPoolClient(ctx context.Context, _ *caller, in *cip.CreateUserPoolClientInput) (*cip.CreateUserPoolClientOutput, error) {
@@ -145,16 +183,18 @@ func (s *Server) createUserPoolClient(ctx context.Context, _ *caller, in *cip.Cr
 		Created:  now,
 		Modified: now,
 	}
-	if in.GenerateSecret {
-		cl.Secret = randomLowerAlphanumeric(52)
+	switch {
+	case in.GenerateSecret && in.ClientSecret != nil:
+		return nil, invalidParameter("You cannot specify both GenerateSecret and ClientSecret.")
+	case in.GenerateSecret:
+		cl.setSecrets([]clientSecret{{ID: secretID(cl.ID, now), Value: newClientSecret(), Created: now}})
+	case in.ClientSecret != nil:
+		if err := checkCustomSecret(aws.ToString(in.ClientSecret)); err != nil {
+			return nil, err
+		}
+		cl.setSecrets([]clientSecret{{ID: secretID(cl.ID, now), Value: aws.ToString(in.ClientSecret), Created: now}})
 	}
-	set := clientSettings{
-		AccessTokenValidity: in.AccessTokenValidity, IdTokenValidity: in.IdTokenValidity,
-		RefreshTokenValidity: in.RefreshTokenValidity, TokenValidityUnits: in.TokenValidityUnits,
-		ReadAttributes: in.ReadAttributes, WriteAttributes: in.WriteAttributes,
-		ExplicitAuthFlows: in.ExplicitAuthFlows, PreventUserExistenceErrors: in.PreventUserExistenceErrors,
-		EnableTokenRevocation: in.EnableTokenRevocation, AuthSessionValidity: in.AuthSessionValidity,
-	}
+	set := settingsOfCreate(in)
 	err := s.update(ctx, func(st *state) error {
 		p, err := st.pool(cl.PoolID)
 		if err != nil {
@@ -168,7 +208,7 @@ func (s *Server) createUserPoolClient(ctx context.Context, _ *caller, in *cip.Cr
 	if err != nil {
 		return nil, err
 	}
-	s.log.Info("user pool client created", "userPoolId", cl.PoolID, "clientId", cl.ID, "withSecret", cl.Secret != "")
+	s.log.Info("user pool client created", "userPoolId", cl.PoolID, "clientId", cl.ID, "withSecret", cl.hasSecret())
 	return &cip.CreateUserPoolClientOutput{UserPoolClient: cl.shape()}, nil
 }
 
@@ -191,14 +231,31 @@ func (cl *appClient) shape() *types.UserPoolClientType {
 		},
 		ReadAttributes:                  cl.ReadAttributes,
 		WriteAttributes:                 cl.WriteAttributes,
-		ExplicitAuthFlows:               enumsOf[types.ExplicitAuthFlowsType](cl.ExplicitAuthFlows),
+		ExplicitAuthFlows:               enumsOf[types.ExplicitAuthFlowsType](cl.shownFlows()),
 		PreventUserExistenceErrors:      types.PreventUserExistenceErrorTypes(cl.PreventUserExistenceErrors),
 		EnableTokenRevocation:           aws.Bool(cl.EnableTokenRevocation),
 		AuthSessionValidity:             aws.Int32(cl.AuthSessionValidity),
 		AllowedOAuthFlowsUserPoolClient: aws.Bool(false),
 	}
-	if cl.Secret != "" {
-		out.ClientSecret = aws.String(cl.Secret)
+	if cl.hasSecret() {
+		out.ClientSecret = aws.String(cl.primarySecret())
+	}
+	return out
+}
+
+// shownFlows are the client's ExplicitAuthFlows as DescribeUserPoolClient
+// shows them: as configured. (Clients with legacy values stored before
+// allowsFlow gave them their meaning also hold ALLOW_REFRESH_TOKEN_AUTH,
+// which is left out: ALLOW_ and legacy values never show together.)
+func (cl *appClient) shownFlows() []string {
+	if !cl.usesLegacyFlows() {
+		return cl.ExplicitAuthFlows
+	}
+	var out []string
+	for _, f := range cl.ExplicitAuthFlows {
+		if !strings.HasPrefix(f, "ALLOW_") {
+			out = append(out, f)
+		}
 	}
 	return out
 }
@@ -255,4 +312,249 @@ func (s *Server) deleteUserPoolClient(ctx context.Context, _ *caller, in *cip.De
 		return nil, err
 	}
 	return &cip.DeleteUserPoolClientOutput{}, nil
+}
+
+// updateUserPoolClient replaces a client's settings, as AWS does: members
+// the request leaves out take their defaults again (AWS: "If you don't
+// provide a value for an attribute, Amazon Cognito sets it to its default
+// value"). The client's secrets are kept, and so is its name when the
+// request names none (a name has no default to go back to).
+func (s *Server) updateUserPoolClient(ctx context.Context, _ *caller, in *cip.UpdateUserPoolClientInput) (*cip.UpdateUserPoolClientOutput, error) {
+	set := settingsOfUpdate(in)
+	var cl *appClient
+	err := s.update(ctx, func(st *state) error {
+		var p *pool
+		var err error
+		if cl, p, err = st.poolClient(aws.ToString(in.UserPoolId), aws.ToString(in.ClientId)); err != nil {
+			return err
+		}
+		if err := set.apply(cl, p); err != nil {
+			return err
+		}
+		if in.ClientName != nil {
+			cl.Name = aws.ToString(in.ClientName)
+		}
+		cl.Modified = s.now()
+		return st.putClient(cl)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("user pool client updated", "userPoolId", cl.PoolID, "clientId", cl.ID)
+	return &cip.UpdateUserPoolClientOutput{UserPoolClient: cl.shape()}, nil
+}
+
+// Client secrets. A confidential client has one or two active secrets
+// (for rotation without downtime); a SECRET_HASH made with either, or
+// either secret itself where a call sends it (RevokeToken), is accepted.
+
+// maxClientSecrets is how many active secrets a client may have (AWS:
+// "Supports up to 2 active secrets per app client").
+const maxClientSecrets = 2
+
+// customSecret is what AWS's model says of a secret the caller chooses.
+var customSecret = newConstraint(24, 64, `[\w+]+`, true)
+
+// newClientSecret generates a secret.
+func newClientSecret() string { return randomLowerAlphanumeric(52) }
+
+// checkCustomSecret validates a secret the caller chose (never echoing it).
+func checkCustomSecret(secret string) error {
+	if why := customSecret.check(secret); why != "" {
+		return invalidParameter("1 validation error detected: Value at 'clientSecret' failed to satisfy constraint: %s", why)
+	}
+	return nil
+}
+
+// hasSecret reports whether the client is confidential: calls for it need
+// its secret (or a SECRET_HASH made with it).
+func (cl *appClient) hasSecret() bool { return len(cl.Secrets) > 0 }
+
+// primarySecret is the secret DescribeUserPoolClient shows: the oldest
+// active one, or "" for a public client.
+func (cl *appClient) primarySecret() string {
+	if len(cl.Secrets) == 0 {
+		return ""
+	}
+	return cl.Secrets[0].Value
+}
+
+// setSecrets replaces the client's secrets, keeping Secret in line.
+func (cl *appClient) setSecrets(secrets []clientSecret) {
+	cl.Secrets = secrets
+	cl.Secret = cl.primarySecret()
+}
+
+// secretMatches reports, in constant time for each, whether given is one
+// of the client's active secrets.
+func (cl *appClient) secretMatches(given string) bool {
+	ok := false
+	for _, sec := range cl.Secrets {
+		if constantTimeEqual(given, sec.Value) {
+			ok = true
+		}
+	}
+	return ok
+}
+
+// descriptor is a secret as the secrets actions show it: never its value
+// (AddUserPoolClientSecret adds the value of a secret it generated).
+func (sec *clientSecret) descriptor() types.ClientSecretDescriptorType {
+	return types.ClientSecretDescriptorType{ClientSecretId: aws.String(sec.ID), ClientSecretCreateDate: aws.Time(sec.Created)}
+}
+
+// addUserPoolClientSecret gives a confidential client another secret,
+// generated or the caller's own. A public client is refused: AWS adds
+// secrets to "an existing confidential user pool app client" only, and a
+// public one cannot become confidential.
+func (s *Server) addUserPoolClientSecret(ctx context.Context, _ *caller, in *cip.AddUserPoolClientSecretInput) (*cip.AddUserPoolClientSecretOutput, error) {
+	value, generated := aws.ToString(in.ClientSecret), in.ClientSecret == nil
+	if generated {
+		value = newClientSecret()
+	} else if err := checkCustomSecret(value); err != nil {
+		return nil, err
+	}
+	var added clientSecret
+	var cl *appClient
+	err := s.update(ctx, func(st *state) (err error) {
+		if cl, _, err = st.poolClient(aws.ToString(in.UserPoolId), aws.ToString(in.ClientId)); err != nil {
+			return err
+		}
+		switch {
+		case !cl.hasSecret():
+			return invalidParameter("Client %s has no client secret: secrets can be added only to a confidential client.", cl.ID)
+		case len(cl.Secrets) >= maxClientSecrets:
+			return newError(excLimitExceeded, "Client %s already has %d client secrets; delete one before adding another.", cl.ID, maxClientSecrets)
+		case cl.secretMatches(value):
+			// Not documented by AWS; a second copy of a secret would
+			// only take the place of a real rotation.
+			return invalidParameter("The client secret is already a secret of client %s.", cl.ID)
+		}
+		now := s.now()
+		id := secretID(cl.ID, now)
+		for slices.ContainsFunc(cl.Secrets, func(sec clientSecret) bool { return sec.ID == id }) {
+			now = now.Add(time.Millisecond) // two secrets added in one millisecond
+			id = secretID(cl.ID, now)
+		}
+		added = clientSecret{ID: id, Value: value, Created: now}
+		cl.setSecrets(append(slices.Clone(cl.Secrets), added))
+		cl.Modified = s.now()
+		return st.putClient(cl)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("user pool client secret added", "userPoolId", cl.PoolID, "clientId", cl.ID, "clientSecretId", added.ID)
+	d := added.descriptor()
+	if generated {
+		d.ClientSecretValue = aws.String(added.Value)
+	}
+	return &cip.AddUserPoolClientSecretOutput{ClientSecretDescriptor: &d}, nil
+}
+
+// listUserPoolClientSecrets lists a client's active secrets, without
+// their values, oldest first; a public client has none.
+func (s *Server) listUserPoolClientSecrets(ctx context.Context, _ *caller, in *cip.ListUserPoolClientSecretsInput) (*cip.ListUserPoolClientSecretsOutput, error) {
+	var cl *appClient
+	err := s.view(ctx, func(st *state) (err error) {
+		cl, _, err = st.poolClient(aws.ToString(in.UserPoolId), aws.ToString(in.ClientId))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &cip.ListUserPoolClientSecretsOutput{ClientSecrets: []types.ClientSecretDescriptorType{}}
+	for i := range cl.Secrets {
+		out.ClientSecrets = append(out.ClientSecrets, cl.Secrets[i].descriptor())
+	}
+	return out, nil
+}
+
+// deleteUserPoolClientSecret retires one of a client's secrets; the last
+// one cannot be deleted (AWS: "You cannot delete the last remaining secret
+// for an app client"; AWS does not name the error, and the refusal is an
+// InvalidParameterException here).
+func (s *Server) deleteUserPoolClientSecret(ctx context.Context, _ *caller, in *cip.DeleteUserPoolClientSecretInput) (*cip.DeleteUserPoolClientSecretOutput, error) {
+	id := aws.ToString(in.ClientSecretId)
+	var cl *appClient
+	err := s.update(ctx, func(st *state) (err error) {
+		if cl, _, err = st.poolClient(aws.ToString(in.UserPoolId), aws.ToString(in.ClientId)); err != nil {
+			return err
+		}
+		i := slices.IndexFunc(cl.Secrets, func(sec clientSecret) bool { return sec.ID == id })
+		switch {
+		case i < 0:
+			return newError(excResourceNotFound, "Client secret %s does not exist.", truncate(id, 128))
+		case len(cl.Secrets) == 1:
+			return invalidParameter("The last client secret of client %s cannot be deleted.", cl.ID)
+		}
+		cl.setSecrets(slices.Delete(slices.Clone(cl.Secrets), i, i+1))
+		cl.Modified = s.now()
+		return st.putClient(cl)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("user pool client secret deleted", "userPoolId", cl.PoolID, "clientId", cl.ID, "clientSecretId", id)
+	return &cip.DeleteUserPoolClientSecretOutput{}, nil
+}
+
+// Attribute permissions: which of a user's attributes a client may read
+// (GetUser, the ID token) and write (SignUp, UpdateUserAttributes).
+
+// canRead reports whether the client may read a user's attribute: every
+// attribute when the client has no ReadAttributes (see
+// clientSettings.apply), else those listed and sub, which identifies the
+// user and is always readable. email_verified and phone_number_verified
+// are attributes of their own: readable when listed.
+func (cl *appClient) canRead(name string) bool {
+	return len(cl.ReadAttributes) == 0 || name == "sub" || slices.Contains(cl.ReadAttributes, name)
+}
+
+// canWrite reports whether the client may write a user's attribute: every
+// attribute when the client has no WriteAttributes, else those listed.
+// (Which attributes a user may write at all is the pool schema's
+// business: see pool.checkAttributes.)
+func (cl *appClient) canWrite(name string) bool {
+	return len(cl.WriteAttributes) == 0 || slices.Contains(cl.WriteAttributes, name)
+}
+
+// readable is the part of attrs the client may read.
+func (cl *appClient) readable(attrs map[string]string) map[string]string {
+	if len(cl.ReadAttributes) == 0 {
+		return attrs
+	}
+	out := make(map[string]string, len(attrs))
+	for name, v := range attrs {
+		if cl.canRead(name) {
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// errUnauthorizedAttribute is Cognito's answer to a write of an attribute
+// the client may not write.
+var errUnauthorizedAttribute = notAuthorized("A client attempted to write unauthorized attribute")
+
+// checkWritable refuses attrs if the client may not write one of them.
+func (cl *appClient) checkWritable(attrs []types.AttributeType) error {
+	for _, a := range attrs {
+		if !cl.canWrite(aws.ToString(a.Name)) {
+			return errUnauthorizedAttribute
+		}
+	}
+	return nil
+}
+
+// subjectClient reads the app client the sign-in of an access token was
+// made through (deleting a client ends its sign-ins, so a missing one is a
+// revoked token).
+func subjectClient(st *state, a *authorized) (*appClient, error) {
+	cl, _, err := st.poolClient(a.pool.ID, a.session.ClientID)
+	var apiErr *apiError
+	if errors.As(err, &apiErr) && apiErr.Type == excResourceNotFound {
+		return nil, errRevokedAccessToken
+	}
+	return cl, err
 }

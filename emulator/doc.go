@@ -7,23 +7,92 @@
 // AWSCognitoIdentityProviderService.<Action>. Failures come back as Cognito
 // sends them: HTTP 400 (500 for internal faults) with a body
 // {"__type": "<Name>Exception", "message": "..."} and the x-amzn-ErrorType
-// header, so the SDKs return their typed errors.
+// header, so the SDKs return their typed errors. Every operation of the API
+// is known: one the local Cognito does not implement yet answers
+// UnsupportedOperationException naming it.
 //
-// Supported actions: CreateUserPool, DescribeUserPool, ListUserPools,
-// DeleteUserPool, CreateUserPoolClient, DescribeUserPoolClient,
-// ListUserPoolClients, DeleteUserPoolClient; SignUp, ConfirmSignUp,
-// ResendConfirmationCode, InitiateAuth (USER_PASSWORD_AUTH, USER_SRP_AUTH,
-// REFRESH_TOKEN_AUTH), RespondToAuthChallenge (PASSWORD_VERIFIER,
-// NEW_PASSWORD_REQUIRED),
-// ForgotPassword, ConfirmForgotPassword, GetUser, UpdateUserAttributes,
-// VerifyUserAttribute, DeleteUser, ChangePassword, GlobalSignOut,
-// RevokeToken; AdminCreateUser, AdminConfirmSignUp, AdminGetUser,
-// AdminDeleteUser, AdminSetUserPassword, AdminResetUserPassword,
-// AdminUpdateUserAttributes, AdminDisableUser, AdminEnableUser,
-// AdminUserGlobalSignOut, ListUsers; CreateGroup, GetGroup, ListGroups,
-// DeleteGroup, AdminAddUserToGroup, AdminRemoveUserFromGroup,
-// AdminListGroupsForUser, ListUsersInGroup (members' tokens carry
-// cognito:groups).
+// # How the package is organised
+//
+// An action is one typed function on the AWS SDK for Go's own shapes,
+//
+//	func (s *Server) adminGetUser(ctx context.Context, c *caller, in *cip.AdminGetUserInput) (*cip.AdminGetUserOutput, error)
+//
+// plus its line in the table of actions.go, which says how the caller is
+// identified (byIAM, byClient or byToken). The adapter (protocol.go) decodes
+// the body, checks required members and constraints (validate.go, in
+// Cognito's own wording), resolves the caller (sigv4.go for IAM), runs the
+// action and encodes its output (codec.go). Actions never touch the store
+// directly: the state layer (state.go) owns every record kind, key, index
+// and cascade.
+//
+// Where a new action goes — by the resource it acts on:
+//
+//	pools.go         user pools and their settings
+//	clients.go       app clients and their secrets
+//	domains.go       user-pool domains
+//	users_admin.go   users as the administrator sees them (Admin*, ListUsers)
+//	users_self.go    users acting on themselves with an access token
+//	signup.go        sign-up, confirmation, account recovery
+//	auth.go, srp.go  sign-in, challenges, the lockout, token revocation
+//	groups.go        groups and membership
+//	tokens.go        signing keys, the tokens issued, access-token checks
+//	attributes.go, password.go, filter.go, users.go   what those share
+//
+// A new kind of record is declared once in state.go with its owner (the
+// server, a pool or a user); deleting a pool or a user then removes it.
+//
+// Implemented actions (60 of 126):
+//
+//   - User pools (pools.go): CreateUserPool, DescribeUserPool, ListUserPools,
+//     UpdateUserPool, DeleteUserPool, AddCustomAttributes,
+//     GetSigningCertificate, GetCSVHeader, TagResource, UntagResource,
+//     ListTagsForResource.
+//   - App clients and their secrets (clients.go): CreateUserPoolClient,
+//     DescribeUserPoolClient, ListUserPoolClients, UpdateUserPoolClient,
+//     DeleteUserPoolClient, AddUserPoolClientSecret,
+//     ListUserPoolClientSecrets, DeleteUserPoolClientSecret.
+//   - Domains (domains.go): CreateUserPoolDomain, DescribeUserPoolDomain,
+//     UpdateUserPoolDomain, DeleteUserPoolDomain.
+//   - Users as an administrator sees them (users_admin.go): AdminCreateUser,
+//     AdminGetUser, ListUsers, AdminConfirmSignUp, AdminDeleteUser,
+//     AdminSetUserPassword, AdminResetUserPassword, AdminUpdateUserAttributes,
+//     AdminDeleteUserAttributes, AdminDisableUser, AdminEnableUser,
+//     AdminUserGlobalSignOut.
+//   - Sign-up and account recovery (signup.go): SignUp, ConfirmSignUp,
+//     ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword.
+//   - Users acting on themselves with an access token (users_self.go):
+//     GetUser, UpdateUserAttributes, DeleteUserAttributes,
+//     VerifyUserAttribute, GetUserAttributeVerificationCode, ChangePassword,
+//     DeleteUser, GlobalSignOut.
+//   - Sign-in, challenges and tokens (auth.go, srp.go): InitiateAuth,
+//     RespondToAuthChallenge, RevokeToken.
+//   - Groups (groups.go): CreateGroup, GetGroup, ListGroups, UpdateGroup,
+//     DeleteGroup, AdminAddUserToGroup, AdminRemoveUserFromGroup,
+//     AdminListGroupsForUser, ListUsersInGroup.
+//
+// Not supported yet (they answer UnsupportedOperationException):
+// SetUserPoolMfaConfig, GetUserPoolMfaConfig, AdminSetUserSettings,
+// AdminListUserAuthEvents, AdminUpdateAuthEventFeedback, SetUserSettings,
+// UpdateAuthEventFeedback, AdminInitiateAuth, AdminRespondToAuthChallenge,
+// GetTokensFromRefreshToken, GetUserAuthFactors, AssociateSoftwareToken,
+// VerifySoftwareToken, SetUserMFAPreference, AdminSetUserMFAPreference,
+// ConfirmDevice, GetDevice, ListDevices, UpdateDeviceStatus, ForgetDevice,
+// AdminGetDevice, AdminListDevices, AdminUpdateDeviceStatus,
+// AdminForgetDevice, StartWebAuthnRegistration, CompleteWebAuthnRegistration,
+// ListWebAuthnCredentials, DeleteWebAuthnCredential, CreateResourceServer,
+// DescribeResourceServer, ListResourceServers, UpdateResourceServer,
+// DeleteResourceServer, CreateIdentityProvider, DescribeIdentityProvider,
+// ListIdentityProviders, UpdateIdentityProvider, DeleteIdentityProvider,
+// GetIdentityProviderByIdentifier, AdminLinkProviderForUser,
+// AdminDisableProviderForUser, CreateManagedLoginBranding,
+// DescribeManagedLoginBranding, DescribeManagedLoginBrandingByClient,
+// UpdateManagedLoginBranding, DeleteManagedLoginBranding, GetUICustomization,
+// SetUICustomization, CreateTerms, DescribeTerms, ListTerms, UpdateTerms,
+// DeleteTerms, DescribeRiskConfiguration, SetRiskConfiguration,
+// GetLogDeliveryConfiguration, SetLogDeliveryConfiguration,
+// CreateUserImportJob, DescribeUserImportJob, ListUserImportJobs,
+// StartUserImportJob, StopUserImportJob, CreateUserPoolReplica,
+// ListUserPoolReplicas, UpdateUserPoolReplica, DeleteUserPoolReplica.
 //
 // Besides the API the server answers:
 //
@@ -39,11 +108,13 @@
 // password policy is enforced; codes are six random digits, single use,
 // expire (24 h for sign-up, 1 h for password reset) and stop working after
 // five wrong tries; five wrong passwords lock a user out with a doubling
-// delay; passwords are kept only as Cognito's SRP verifier and refresh
-// tokens only as a hash. Token issuers are <public URL>/<poolId>, where the
-// public URL is the address the client used (or WithBaseURL).
+// delay, counted atomically however many attempts race; a challenge answer
+// is single use; passwords are kept only as Cognito's SRP verifier and
+// refresh tokens only as a hash. Token issuers are <public URL>/<poolId>,
+// where the public URL is the address the client used (or WithBaseURL).
 //
 // All state lives in a store.Store: store.NewMemory for tests,
-// store.OpenSQLite for a laptop. Package cognitotest starts a server for a
-// Go test in one line; `cognito local` serves one from the shell.
+// store.OpenSQLite for a laptop; the data carries a format version, checked
+// (and older data migrated) by New. Package cognitotest starts a server for
+// a Go test in one line; `cognito local` serves one from the shell.
 package emulator

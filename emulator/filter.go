@@ -77,8 +77,12 @@ func parseFilter(filter string) (func(*user) bool, error) {
 		return nil, bad("unterminated value or text after the value.")
 	}
 	want := value.String()
+	// A user without the attribute matches no filter on it, so an exact
+	// filter on the empty string (email = "") matches no one, as on AWS. A
+	// prefix filter on the empty string matches every user who has the
+	// attribute (AWS does not document it; this is the narrower reading).
 	if prefix {
-		return func(u *user) bool { return strings.HasPrefix(get(u), want) }, nil
+		return func(u *user) bool { v := get(u); return v != "" && strings.HasPrefix(v, want) }, nil
 	}
-	return func(u *user) bool { return get(u) == want }, nil
+	return func(u *user) bool { v := get(u); return v != "" && v == want }, nil
 }

@@ -1,9 +1,14 @@
 package emulator
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // pool is a user pool and its settings.
@@ -22,8 +27,76 @@ type pool struct {
 	DeletionProtection  string            `json:"deletionProtection,omitempty"`
 	Tags                map[string]string `json:"tags,omitempty"`
 	AdminCreateUserOnly bool              `json:"adminCreateUserOnly,omitempty"`
-	// Domain is the pool's domain prefix (or custom domain), if any.
-	Domain string `json:"domain,omitempty"`
+	// Domain is the pool's domain prefix (or custom domain), if any;
+	// DomainSettings describe it.
+	Domain         string          `json:"domain,omitempty"`
+	DomainSettings *domainSettings `json:"domainSettings,omitempty"`
+
+	// The settings below are kept as CreateUserPool and UpdateUserPool
+	// give them (the SDK's own shapes where there is one) and are shown by
+	// DescribeUserPool; applyPoolSettings (pools.go) fills in defaults.
+	// Records written before they existed read as the defaults.
+
+	// Tier is the feature plan: LITE, ESSENTIALS or PLUS ("" reads as
+	// ESSENTIALS).
+	Tier string `json:"tier,omitempty"`
+	// VerificationTemplate is the VerificationMessageTemplate as given (nil:
+	// Cognito's defaults); the legacy members below are kept only when a
+	// caller set them, as AWS shows them separately then.
+	VerificationTemplate     *types.VerificationMessageTemplateType `json:"verificationTemplate,omitempty"`
+	EmailVerificationMessage string                                 `json:"emailVerificationMessage,omitempty"`
+	EmailVerificationSubject string                                 `json:"emailVerificationSubject,omitempty"`
+	SmsVerificationMessage   string                                 `json:"smsVerificationMessage,omitempty"`
+	SmsAuthenticationMessage string                                 `json:"smsAuthenticationMessage,omitempty"`
+	// UnusedAccountValidityDays is the legacy validity of AdminCreateUser's
+	// temporary passwords (0: not set); TemporaryPasswordValiditySet records
+	// that Policy.TemporaryPasswordValidityDays was once set, which makes it
+	// the one that counts from then on (see temporaryPasswordDays).
+	UnusedAccountValidityDays    int32                      `json:"unusedAccountValidityDays,omitempty"`
+	TemporaryPasswordValiditySet bool                       `json:"temporaryPasswordValiditySet,omitempty"`
+	InviteMessageTemplate        *types.MessageTemplateType `json:"inviteMessageTemplate,omitempty"`
+	// AccountRecovery is AccountRecoverySetting.RecoveryMechanisms, sorted
+	// by priority (nil: Cognito's legacy choice, a verified phone first).
+	AccountRecovery     []types.RecoveryOptionType     `json:"accountRecovery,omitempty"`
+	DeviceConfiguration *types.DeviceConfigurationType `json:"deviceConfiguration,omitempty"`
+	EmailConfiguration  *types.EmailConfigurationType  `json:"emailConfiguration,omitempty"`
+	SmsConfiguration    *types.SmsConfigurationType    `json:"smsConfiguration,omitempty"`
+	// AttributesRequireVerificationBeforeUpdate is
+	// UserAttributeUpdateSettings' list (email, phone_number).
+	AttributesRequireVerificationBeforeUpdate []string                  `json:"attributesRequireVerificationBeforeUpdate,omitempty"`
+	UserPoolAddOns                            *types.UserPoolAddOnsType `json:"userPoolAddOns,omitempty"`
+	// AllowedFirstAuthFactors is Policies.SignInPolicy's list (nil reads as
+	// PASSWORD alone).
+	AllowedFirstAuthFactors []string `json:"allowedFirstAuthFactors,omitempty"`
+	// PasswordHistorySize is Policies.PasswordPolicy.PasswordHistorySize
+	// (stored, not enforced yet).
+	PasswordHistorySize int32 `json:"passwordHistorySize,omitempty"`
+	// LambdaConfig holds the pool's triggers (stored; not invoked yet).
+	LambdaConfig *types.LambdaConfigType `json:"lambdaConfig,omitempty"`
+}
+
+// domainSettings describe a pool's domain.
+type domainSettings struct {
+	// CertificateARN is the ACM certificate of a custom domain ("" for a
+	// prefix domain).
+	CertificateARN      string `json:"certificateArn,omitempty"`
+	ManagedLoginVersion int32  `json:"managedLoginVersion"`
+	// Version is the domain's app version, as AWS stamps it (a time).
+	Version string `json:"version"`
+}
+
+// clone is a deep copy of p, for a handler to change: pools read from the
+// state layer are shared (see state.pool).
+func (p *pool) clone() (*pool, error) {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("copying pool %s: %w", p.ID, err)
+	}
+	cp := new(pool)
+	if err := json.Unmarshal(raw, cp); err != nil {
+		return nil, fmt.Errorf("copying pool %s: %w", p.ID, err)
+	}
+	return cp, nil
 }
 
 // schemaAttribute is one attribute of a pool's schema.
@@ -41,9 +114,17 @@ type schemaAttribute struct {
 
 // appClient is a user pool app client.
 type appClient struct {
-	ID                         string        `json:"id"`
-	PoolID                     string        `json:"poolId"`
-	Name                       string        `json:"name"`
+	ID     string `json:"id"`
+	PoolID string `json:"poolId"`
+	Name   string `json:"name"`
+	// Secrets are the client's active secrets, oldest (the primary, which
+	// DescribeUserPoolClient shows) first: none for a public client, at
+	// most maxClientSecrets.
+	Secrets []clientSecret `json:"secrets,omitempty"`
+	// Secret is the primary secret as records written before clients had
+	// several secrets hold it. Reading such a record moves it into Secrets
+	// (see UnmarshalJSON); setSecrets keeps it equal to the primary, so
+	// that an older version reading a newer record still checks it.
 	Secret                     string        `json:"secret,omitempty"`
 	Created                    time.Time     `json:"created"`
 	Modified                   time.Time     `json:"modified"`
@@ -66,12 +147,75 @@ type tokenUnits struct {
 	RefreshToken string `json:"refreshToken"`
 }
 
-// allowsFlow reports whether the client enables an ALLOW_* auth flow.
-func (c *appClient) allowsFlow(flow string) bool {
+// clientSecret is one secret of an app client.
+type clientSecret struct {
+	// ID is "<client-id>--<epoch-create-time>", as AWS forms it.
+	ID      string    `json:"id"`
+	Value   string    `json:"value"`
+	Created time.Time `json:"created"`
+}
+
+// UnmarshalJSON reads a client record, migrating the single secret of
+// records written before clients had several into Secrets.
+func (c *appClient) UnmarshalJSON(raw []byte) error {
+	type record appClient // without the method, to decode the fields
+	if err := json.Unmarshal(raw, (*record)(c)); err != nil {
+		return err
+	}
+	if len(c.Secrets) == 0 && c.Secret != "" {
+		c.Secrets = []clientSecret{{ID: secretID(c.ID, c.Created), Value: c.Secret, Created: c.Created}}
+	}
+	return nil
+}
+
+// secretID names a secret of client created at t.
+func secretID(clientID string, t time.Time) string {
+	return clientID + "--" + strconv.FormatInt(t.UnixMilli(), 10)
+}
+
+// Legacy ExplicitAuthFlows values: a client configured with any of them
+// (they cannot be mixed with ALLOW_ values) keeps the meaning they had
+// before the ALLOW_ values existed — see allowsFlow.
+var legacyAuthFlows = map[string]string{
+	"ADMIN_NO_SRP_AUTH":     "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+	"CUSTOM_AUTH_FLOW_ONLY": "ALLOW_CUSTOM_AUTH",
+	"USER_PASSWORD_AUTH":    "ALLOW_USER_PASSWORD_AUTH",
+}
+
+// usesLegacyFlows reports whether the client's flows are the legacy values.
+func (c *appClient) usesLegacyFlows() bool {
 	for _, f := range c.ExplicitAuthFlows {
-		if f == flow || "ALLOW_"+f == flow {
+		if _, ok := legacyAuthFlows[f]; ok {
 			return true
 		}
+	}
+	return false
+}
+
+// allowsFlow reports whether the client enables an ALLOW_* auth flow.
+//
+// With legacy values, each names the flow it enables (ADMIN_NO_SRP_AUTH
+// the admin password flow, USER_PASSWORD_AUTH the password flow,
+// CUSTOM_AUTH_FLOW_ONLY custom authentication), and the flows that were
+// always on before the ALLOW_ values existed stay on: refresh tokens and
+// custom authentication, and SRP — except with CUSTOM_AUTH_FLOW_ONLY,
+// which the console offered as "Only allow custom authentication". AWS's
+// API reference does not spell the legacy meaning out; this is the
+// conservative reading of it.
+func (c *appClient) allowsFlow(flow string) bool {
+	for _, f := range c.ExplicitAuthFlows {
+		if f == flow || legacyAuthFlows[f] == flow {
+			return true
+		}
+	}
+	if !c.usesLegacyFlows() {
+		return false
+	}
+	switch flow {
+	case "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH":
+		return true
+	case "ALLOW_USER_SRP_AUTH":
+		return !slices.Contains(c.ExplicitAuthFlows, "CUSTOM_AUTH_FLOW_ONLY")
 	}
 	return false
 }
@@ -108,6 +252,11 @@ type user struct {
 	LockedUntil   time.Time `json:"lockedUntil,omitzero"`
 	// Groups are the names of the groups the user is in, sorted.
 	Groups []string `json:"groups,omitempty"`
+	// Pending holds changed values of email and phone_number that wait for
+	// verification (attribute → new value), in pools whose
+	// AttributesRequireVerificationBeforeUpdate names the attribute: until
+	// then the old value stays, verified and a sign-in alias.
+	Pending map[string]string `json:"pending,omitempty"`
 
 	// indexed are the sign-in aliases the store's index holds for the
 	// user (attribute → value), as the state layer read or last wrote it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -119,12 +120,45 @@ func (s *Server) requestBaseURL(r *http.Request) string {
 }
 
 // Messages returns the outbox, oldest first; with a non-empty username only
-// that user's messages.
+// that user's messages. The user may be named by their username or by the
+// name they sign in with, resolved in each message's pool: on a pool whose
+// users sign in with their email (and whose usernames are subs) the email,
+// on a pool with aliases a verified alias.
 func (s *Server) Messages(ctx context.Context, username string) ([]Message, error) {
 	var out []Message
 	err := s.view(ctx, func(st *state) error {
+		// signsInAs caches, per pool, the username that name resolves to
+		// ("" when it names no user there).
+		signsInAs := make(map[string]string)
+		resolve := func(poolID string) (string, error) {
+			if v, ok := signsInAs[poolID]; ok {
+				return v, nil
+			}
+			resolved := ""
+			p, err := st.pool(poolID)
+			if err == nil {
+				var u *user
+				if u, err = st.user(p, username); err == nil {
+					resolved = u.Username
+				}
+			}
+			var apiErr *apiError
+			if err != nil && !isNotFound(err) && !errors.As(err, &apiErr) {
+				return "", err
+			}
+			signsInAs[poolID] = resolved
+			return resolved, nil
+		}
 		return st.scanMessages(func(m *Message) error {
 			if username == "" || strings.EqualFold(m.Username, username) {
+				out = append(out, *m)
+				return nil
+			}
+			resolved, err := resolve(m.UserPoolID)
+			if err != nil {
+				return err
+			}
+			if resolved != "" && resolved == m.Username {
 				out = append(out, *m)
 			}
 			return nil
@@ -145,6 +179,7 @@ type Message struct {
 	Medium      string    `json:"medium"`  // EMAIL or SMS
 	Purpose     string    `json:"purpose"` // one of the Purpose constants
 	Code        string    `json:"code"`
+	Link        string    `json:"link,omitempty"` // the confirmation link of a sign-up email, with DefaultEmailOption CONFIRM_WITH_LINK
 	SentAt      time.Time `json:"sentAt"`
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/mail"
+	"net/url"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,6 +20,11 @@ func (s *Server) signUp(ctx context.Context, c *caller, in *cip.SignUpInput) (*c
 	p := c.pool
 	if p.AdminCreateUserOnly {
 		return nil, notAuthorized("SignUp is not permitted for this user pool")
+	}
+	// The attributes a user signs up with are written through the client:
+	// its WriteAttributes bound them, as for UpdateUserAttributes.
+	if err := c.client.checkWritable(in.UserAttributes); err != nil {
+		return nil, err
 	}
 	u, err := s.newUser(p, aws.ToString(in.Username), in.UserAttributes, atCreation)
 	if err != nil {
@@ -40,7 +46,7 @@ func (s *Server) signUp(ctx context.Context, c *caller, in *cip.SignUpInput) (*c
 			return err
 		}
 		if attr := deliveryAttribute(p, u, false); attr != "" {
-			sent, err = s.deliverCode(st, p, u, PurposeSignUp, attr, signUpCodeValidity)
+			sent, err = s.deliverSignUpCode(st, c, p, u, attr)
 		}
 		return err
 	})
@@ -139,7 +145,7 @@ func (s *Server) resendConfirmationCode(ctx context.Context, c *caller, in *cip.
 		if attr == "" {
 			return nil, invalidParameter("Auto verification not turned on.")
 		}
-		return s.deliverCode(st, p, u, PurposeSignUp, attr, signUpCodeValidity)
+		return s.deliverSignUpCode(st, c, p, u, attr)
 	})
 	if err != nil {
 		return nil, err
@@ -178,7 +184,41 @@ func fakeDelivery(p *pool, name string) *types.CodeDeliveryDetailsType {
 	return delivery(randomString("abcdefghijklmnopqrstuvwxyz", 1)+"***@e***.com", "EMAIL", "email")
 }
 
+// deliverSignUpCode sends u the code that confirms its sign-up, to attr.
+// In a pool whose DefaultEmailOption is CONFIRM_WITH_LINK an email carries
+// a confirmation link as Cognito's does (its confirmUser endpoint with the
+// client, the user and the code), which the outbox keeps in Message.Link;
+// the code works with ConfirmSignUp either way.
+func (s *Server) deliverSignUpCode(st *state, c *caller, p *pool, u *user, attr string) (*types.CodeDeliveryDetailsType, error) {
+	if attr != "email" || !p.confirmsWithLink() {
+		return s.deliverCode(st, p, u, PurposeSignUp, attr, signUpCodeValidity)
+	}
+	value := randomString("0123456789", 6)
+	rec := code{Value: value, Attribute: attr, Expires: s.now().Add(signUpCodeValidity)}
+	if err := st.putCode(p, u, PurposeSignUp, "", &rec); err != nil {
+		return nil, err
+	}
+	link := c.baseURL + "/confirmUser?" + url.Values{
+		"client_id": {c.client.ID}, "user_name": {u.Username}, "confirmation_code": {value},
+	}.Encode()
+	m := &Message{
+		UserPoolID: p.ID, Username: u.Username, Destination: u.Attributes[attr],
+		Medium: "EMAIL", Purpose: PurposeSignUp, Code: value, Link: link, SentAt: s.now(),
+	}
+	if err := st.appendMessage(m); err != nil {
+		return nil, err
+	}
+	s.log.Info("message sent to outbox", "userPoolId", p.ID, "medium", m.Medium, "purpose", m.Purpose)
+	return delivery(mask(m.Destination), m.Medium, attr), nil
+}
+
 func (s *Server) forgotPassword(ctx context.Context, c *caller, in *cip.ForgotPasswordInput) (*cip.ForgotPasswordOutput, error) {
+	// admin_only: only an administrator resets passwords, so AWS refuses
+	// ForgotPassword (NotAuthorizedException); refused before the user is
+	// looked up, it reveals nothing about users.
+	if r := c.pool.AccountRecovery; len(r) == 1 && r[0].Name == types.RecoveryOptionNameTypeAdminOnly {
+		return nil, notAuthorized("Contact administrator to reset password.")
+	}
 	sent, err := s.sendUserCode(ctx, c, aws.ToString(in.Username), func(st *state, p *pool, u *user) (*types.CodeDeliveryDetailsType, error) {
 		if !u.Enabled {
 			return nil, errUserDisabled

@@ -441,7 +441,10 @@ func (st *state) adminUser(p *pool, name string) (*user, error) {
 // insertUser stores a new user with its indexes; a taken username is
 // UsernameExistsException, a taken alias AliasExistsException (or, with
 // forceAlias, the alias moves to the new user and the user who had it
-// sees it unverified).
+// sees it unverified, so can no longer sign in with it). As AWS documents
+// for ForceAliasCreation, only verified email and phone aliases move (an
+// unverified value is no alias, so forceAlias changes nothing for it);
+// an email or phone number that is a username attribute never does.
 func (st *state) insertUser(p *pool, u *user, forceAlias bool) error {
 	_, err := st.tx.Get(kindUser, userKey(p.ID, p.usernameKey(u.Username)))
 	switch {
@@ -452,6 +455,9 @@ func (st *state) insertUser(p *pool, u *user, forceAlias bool) error {
 	}
 	if forceAlias {
 		for attr, v := range p.aliasesOf(u.Attributes) {
+			if needsVerified := p.aliasable()[attr]; !needsVerified {
+				continue
+			}
 			prev, err := st.aliasOwner(p, attr, v)
 			if err != nil {
 				return err
@@ -460,6 +466,7 @@ func (st *state) insertUser(p *pool, u *user, forceAlias bool) error {
 				continue
 			}
 			prev.Attributes[attr+"_verified"] = "false"
+			prev.Modified = u.Modified
 			if err := st.putUser(p, prev); err != nil {
 				return err
 			}
@@ -602,6 +609,12 @@ func (st *state) deleteSession(sess *session) error {
 		return err
 	}
 	return st.tx.Delete(kindRefresh, refreshKey(sess.PoolID, sess.RefreshHash))
+}
+
+// scanUserSessions hands every sign-in of the user keyed ukey to fn; fn
+// may return store.ErrStopScan.
+func (st *state) scanUserSessions(p *pool, ukey string, fn func(sess *session) error) error {
+	return scan(st, kindSession, userKey(p.ID, ukey)+"/", func(_ string, sess *session) error { return fn(sess) })
 }
 
 // revokeSessions ends every sign-in of u.

@@ -21,6 +21,8 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
+
+	"github.com/cognitokit/cognito/emulator/store"
 )
 
 // signingKey is a pool's RSA key for RS256 tokens, with the kid the JWKS
@@ -92,21 +94,29 @@ func (s *Server) forgetKey(poolID string) {
 	s.keysMu.Unlock()
 }
 
-// issueTokens signs an access and an ID token for u from sess; groups, in
-// order, become their cognito:groups claim.
+// issueTokens signs an access and an ID token for u from sess, issued to
+// the client cl; groups, in order, become their cognito:groups claim.
+//
+// The ID token holds the attributes cl may read. The origin_jti and jti
+// claims are there only when cl has token revocation enabled (AWS: "When
+// you turn on token revocation settings, the origin_jti and jti claims are
+// added to the access and ID tokens"); authorize finds the sign-in of a
+// token without them by its client and auth_time.
 func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *user, sess *session, groups []string) (*types.AuthenticationResultType, error) {
 	now := s.now()
 	eventID := uuid.NewString() // one per sign-in or refresh, in both tokens
 	common := func(validity time.Duration) jwt.MapClaims {
 		claims := jwt.MapClaims{
-			"sub":        u.Attributes["sub"],
-			"iss":        issuer,
-			"origin_jti": sess.OriginJTI,
-			"event_id":   eventID,
-			"auth_time":  sess.AuthTime.Unix(),
-			"iat":        now.Unix(),
-			"exp":        now.Add(validity).Unix(),
-			"jti":        uuid.NewString(),
+			"sub":       u.Attributes["sub"],
+			"iss":       issuer,
+			"event_id":  eventID,
+			"auth_time": sess.AuthTime.Unix(),
+			"iat":       now.Unix(),
+			"exp":       now.Add(validity).Unix(),
+		}
+		if cl.EnableTokenRevocation {
+			claims["origin_jti"] = sess.OriginJTI
+			claims["jti"] = uuid.NewString()
 		}
 		if len(groups) > 0 {
 			claims["cognito:groups"] = groups
@@ -120,7 +130,7 @@ func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *u
 	access["username"] = u.Username
 
 	id := common(cl.IDTokenValidity)
-	for name, value := range u.Attributes {
+	for name, value := range cl.readable(u.Attributes) {
 		id[name] = idTokenValue(name, value)
 	}
 	maps.Copy(id, jwt.MapClaims{"token_use": "id", "aud": cl.ID, "cognito:username": u.Username})
@@ -185,6 +195,7 @@ type accessClaims struct {
 	ClientID  string `json:"client_id"`
 	Username  string `json:"username"`
 	OriginJTI string `json:"origin_jti"`
+	AuthTime  int64  `json:"auth_time"`
 	jwt.RegisteredClaims
 }
 
@@ -230,16 +241,19 @@ func (s *Server) authorize(st *state, raw string) (*authorized, error) {
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return nil, errExpiredAccessToken
-	case err != nil || claims.TokenUse != "access" || claims.OriginJTI == "" || claims.Username == "":
+	case err != nil || claims.TokenUse != "access" || claims.ClientID == "" || claims.Username == "":
 		return nil, errInvalidAccessToken
 	}
 	ukey := p.usernameKey(claims.Username)
-	sess, err := st.session(p, ukey, claims.OriginJTI)
+	sess, err := tokenSession(st, p, ukey, &claims)
 	if isNotFound(err) {
 		return nil, errRevokedAccessToken
 	}
 	if err != nil {
 		return nil, err
+	}
+	if sess.ClientID != claims.ClientID {
+		return nil, errInvalidAccessToken
 	}
 	u, err := st.userByKey(p, ukey)
 	if isNotFound(err) {
@@ -255,6 +269,32 @@ func (s *Server) authorize(st *state, raw string) (*authorized, error) {
 		return nil, errUserDisabled
 	}
 	return &authorized{pool: p, user: u, session: sess}, nil
+}
+
+// tokenSession finds the sign-in an access token of the user keyed ukey
+// comes from: by its origin_jti or, for a token of a client with token
+// revocation disabled (which carries none), by its client and auth_time.
+// A sign-in that was ended (GlobalSignOut, DeleteUser, the client's
+// deletion...) is store.ErrNotFound either way.
+func tokenSession(st *state, p *pool, ukey string, claims *accessClaims) (*session, error) {
+	if claims.OriginJTI != "" {
+		return st.session(p, ukey, claims.OriginJTI)
+	}
+	var found *session
+	err := st.scanUserSessions(p, ukey, func(sess *session) error {
+		if sess.ClientID == claims.ClientID && sess.AuthTime.Unix() == claims.AuthTime {
+			found = sess
+			return store.ErrStopScan
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		return nil, store.ErrNotFound
+	}
+	return found, nil
 }
 
 // jwksFor returns a pool's JSON Web Key Set.

@@ -14,19 +14,22 @@ import (
 	"github.com/cognitokit/cognito/internal/srp"
 )
 
-// checkSecretHash enforces SECRET_HASH for clients that have a secret.
-// username is the name the hash was computed over.
+// checkSecretHash enforces SECRET_HASH for clients that have a secret: a
+// hash made with any of the client's active secrets (two during a
+// rotation) is accepted. username is the name the hash was computed over.
 func checkSecretHash(cl *appClient, got, username string) error {
-	if cl.Secret == "" {
+	if !cl.hasSecret() {
 		return nil
 	}
 	if got == "" {
 		return notAuthorized("Client %s is configured with secret but SECRET_HASH was not received", cl.ID)
 	}
-	if !secrethash.Valid(got, cl.Secret, username, cl.ID) {
-		return notAuthorized("Unable to verify secret hash for client %s", cl.ID)
+	for _, sec := range cl.Secrets {
+		if secrethash.Valid(got, sec.Value, username, cl.ID) {
+			return nil
+		}
 	}
-	return nil
+	return notAuthorized("Unable to verify secret hash for client %s", cl.ID)
 }
 
 // aliasable lists the attributes a user can sign in with besides the
@@ -187,11 +190,24 @@ func firstRune(s string) string {
 	return ""
 }
 
-// deliveryAttribute picks where a code for u goes: a phone number when it
-// qualifies (Cognito prefers SMS), else an email. verified requires the
+// deliveryAttribute picks where a code for u goes. verified requires the
 // attribute to be verified (password reset); otherwise it must be auto-
-// verified by the pool (sign-up).
+// verified by the pool (sign-up). A password-reset code follows the pool's
+// AccountRecoverySetting: the first of its mechanisms, by priority, that u
+// has verified. Without one (or with admin_only, which ForgotPassword
+// refuses before asking; an administrator's reset still sends a code),
+// Cognito's legacy choice: a phone number when it qualifies (Cognito
+// prefers SMS), else an email.
 func deliveryAttribute(p *pool, u *user, verified bool) string {
+	if verified && len(p.AccountRecovery) > 0 && p.AccountRecovery[0].Name != types.RecoveryOptionNameTypeAdminOnly {
+		for _, m := range p.AccountRecovery {
+			attr := strings.TrimPrefix(string(m.Name), "verified_")
+			if u.Attributes[attr] != "" && u.Attributes[attr+"_verified"] == "true" {
+				return attr
+			}
+		}
+		return ""
+	}
 	for _, attr := range []string{"phone_number", "email"} {
 		if u.Attributes[attr] == "" {
 			continue

@@ -143,9 +143,11 @@ func (s *Server) setTemporaryPassword(p *pool, u *user, password string) error {
 }
 
 // temporaryPasswordExpiry is when a temporary password set now expires:
-// after the pool's TemporaryPasswordValidityDays, or never for 0.
+// after the pool's temporaryPasswordDays (its legacy
+// UnusedAccountValidityDays until TemporaryPasswordValidityDays is set), or
+// never for 0.
 func (s *Server) temporaryPasswordExpiry(p *pool) time.Time {
-	days := p.Policy.TemporaryPasswordValidityDays
+	days := p.temporaryPasswordDays()
 	if days <= 0 {
 		return time.Time{}
 	}
@@ -257,9 +259,13 @@ func (s *Server) adminSetUserPassword(ctx context.Context, _ *caller, in *cip.Ad
 
 // adminResetUserPassword makes the user reset their password: sign-in
 // answers PasswordResetRequiredException until ConfirmForgotPassword, with
-// the code sent here.
+// the code sent here. A disabled user is NotAuthorizedException, as on
+// AWS.
 func (s *Server) adminResetUserPassword(ctx context.Context, _ *caller, in *cip.AdminResetUserPasswordInput) (*cip.AdminResetUserPasswordOutput, error) {
 	err := s.withAdminUser(ctx, in.UserPoolId, in.Username, true, func(st *state, p *pool, u *user) error {
+		if !u.Enabled {
+			return errUserDisabled
+		}
 		attr := deliveryAttribute(p, u, true)
 		if attr == "" {
 			return invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
@@ -285,6 +291,20 @@ func (s *Server) adminUpdateUserAttributes(ctx context.Context, _ *caller, in *c
 		return nil, err
 	}
 	return &cip.AdminUpdateUserAttributesOutput{}, nil
+}
+
+// adminDeleteUserAttributes is AdminDeleteUserAttributes: an administrator
+// deletes some of a user's attributes (see deleteAttributes; an
+// administrator may also delete developer-only attributes and the
+// _verified flags).
+func (s *Server) adminDeleteUserAttributes(ctx context.Context, _ *caller, in *cip.AdminDeleteUserAttributesInput) (*cip.AdminDeleteUserAttributesOutput, error) {
+	err := s.withAdminUser(ctx, in.UserPoolId, in.Username, true, func(st *state, p *pool, u *user) error {
+		return s.deleteAttributes(st, p, u, in.UserAttributeNames, byAdmin)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &cip.AdminDeleteUserAttributesOutput{}, nil
 }
 
 func (s *Server) adminDisableUser(ctx context.Context, _ *caller, in *cip.AdminDisableUserInput) (*cip.AdminDisableUserOutput, error) {

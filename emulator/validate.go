@@ -61,10 +61,58 @@ var memberConstraints = map[string]constraint{
 	"Code":             newConstraint(1, 2048, `[\S]+`, true),
 	"SecretHash":       newConstraint(1, 128, `[\w+=/]+`, true),
 	"Description":      newConstraint(0, 2048, "", false),
-	"Domain":           newConstraint(1, 63, `[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?`, false),
+	"Domain":           domainConstraint,
 	"ResourceArn":      newConstraint(20, 2048, `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`, false),
-	"ClientSecretId":   newConstraint(1, 64, `[\w+]+`, false),
+	"ClientSecretId":   newConstraint(1, 128, "", false), // "<client-id>--<epoch-create-time>"
+
+	// A pool's messages: verification (VerificationMessageTemplate and
+	// the legacy members), invitation (InviteMessageTemplate) and MFA.
+	"EmailMessage":             newConstraint(6, 20000, emailMessagePattern, false),
+	"EmailVerificationMessage": newConstraint(6, 20000, emailMessagePattern, false),
+	"EmailMessageByLink":       newConstraint(6, 20000, `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{##[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*##\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`, false),
+	"EmailSubject":             newConstraint(1, 140, emailSubjectPattern, false),
+	"EmailSubjectByLink":       newConstraint(1, 140, emailSubjectPattern, false),
+	"EmailVerificationSubject": newConstraint(1, 140, emailSubjectPattern, false),
+	"SmsMessage":               newConstraint(6, 140, smsMessagePattern, false),
+	"SMSMessage":               newConstraint(6, 140, smsMessagePattern, false),
+	"SmsVerificationMessage":   newConstraint(6, 140, smsMessagePattern, false),
+	"SmsAuthenticationMessage": newConstraint(6, 140, smsMessagePattern, false),
+	// ARNs a pool's settings name (ArnType).
+	"SourceArn":                   arnConstraint,
+	"SnsCallerArn":                arnConstraint,
+	"CertificateArn":              arnConstraint,
+	"KMSKeyID":                    arnConstraint,
+	"LambdaArn":                   arnConstraint,
+	"PreSignUp":                   arnConstraint,
+	"CustomMessage":               arnConstraint,
+	"PostConfirmation":            arnConstraint,
+	"PreAuthentication":           arnConstraint,
+	"PostAuthentication":          arnConstraint,
+	"DefineAuthChallenge":         arnConstraint,
+	"CreateAuthChallenge":         arnConstraint,
+	"VerifyAuthChallengeResponse": arnConstraint,
+	"PreTokenGeneration":          arnConstraint,
+	"UserMigration":               arnConstraint,
 }
+
+// Patterns and constraints Cognito's model gives several members.
+const (
+	emailMessagePattern = `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`
+	emailSubjectPattern = `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`
+	smsMessagePattern   = `.*\{####\}.*`
+)
+
+var (
+	arnConstraint = newConstraint(20, 2048, `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`, false)
+	// domainConstraint is DomainType. Its model pattern, which messages
+	// quote, is a prefix's; Cognito takes custom domains too (a prefix's
+	// labels joined by dots), so the check allows them.
+	domainConstraint = constraint{
+		min: 1, max: 63,
+		pattern: regexp.MustCompile(`^(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)*)$`),
+		source:  `[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?`,
+	}
+)
 
 // validateInput checks a decoded input shape. It returns an
 // InvalidParameterException listing every violation, or nil.

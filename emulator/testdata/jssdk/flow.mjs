@@ -14,13 +14,21 @@
 
 import { createHmac, randomBytes } from "node:crypto";
 import {
+  AdminAddUserToGroupCommand,
   AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
+  CreateGroupCommand,
+  DescribeUserPoolCommand,
+  GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
   InitiateAuthCommand,
   ListUsersCommand,
+  SetRiskConfigurationCommand,
   SignUpCommand,
+  UnsupportedOperationException,
+  UpdateGroupCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 
 const [argEndpoint, argPool, argClient, argSecret] = process.argv.slice(2);
@@ -131,6 +139,32 @@ async function main() {
   check(isDate(admin.UserCreateDate), `AdminGetUser: UserCreateDate = ${admin.UserCreateDate}, want a Date`);
   check(admin.UserCreateDate.getTime() === listed.UserCreateDate.getTime(), "AdminGetUser and ListUsers disagree on UserCreateDate");
   check(admin.UserAttributes?.some((a) => a.Name === "email_verified" && a.Value === "true"), "AdminGetUser: email not verified");
+
+  // Actions added with the typed action table.
+  const resent = await client.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: fresh.AccessToken, AttributeName: "email" }));
+  check(resent.CodeDeliveryDetails?.AttributeName === "email", `GetUserAttributeVerificationCode: ${JSON.stringify(resent.CodeDeliveryDetails)}`);
+
+  const groupName = `g-${username}`;
+  await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: groupName, Precedence: 5 }));
+  const updated = await client.send(new UpdateGroupCommand({ UserPoolId: userPoolId, GroupName: groupName, Description: "from JS", Precedence: 2 }));
+  check(updated.Group?.Precedence === 2 && updated.Group?.Description === "from JS", `UpdateGroup: ${JSON.stringify(updated.Group)}`);
+  check(isDate(updated.Group.LastModifiedDate), `UpdateGroup: LastModifiedDate = ${updated.Group.LastModifiedDate}, want a Date`);
+  await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: me.UserAttributes.find((a) => a.Name === "sub").Value, GroupName: groupName }));
+  const groups = await client.send(new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: username, Limit: 1 }));
+  check(groups.Groups?.length === 1 && groups.Groups[0].GroupName === groupName, `AdminListGroupsForUser: ${JSON.stringify(groups.Groups)}`);
+
+  const pool = await client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+  check(pool.UserPool?.UserPoolTier === "ESSENTIALS", `DescribeUserPool: UserPoolTier = ${pool.UserPool?.UserPoolTier}`);
+  check(isDate(pool.UserPool.CreationDate), `DescribeUserPool: CreationDate = ${pool.UserPool.CreationDate}, want a Date`);
+  check(pool.UserPool.VerificationMessageTemplate?.DefaultEmailOption === "CONFIRM_WITH_CODE", `DescribeUserPool: ${JSON.stringify(pool.UserPool.VerificationMessageTemplate)}`);
+
+  // An operation the local Cognito does not support yet is a typed error.
+  try {
+    await client.send(new SetRiskConfigurationCommand({ UserPoolId: userPoolId }));
+    check(false, "SetRiskConfiguration: succeeded, want UnsupportedOperationException");
+  } catch (err) {
+    check(err instanceof UnsupportedOperationException && err.message.includes("SetRiskConfiguration"), `SetRiskConfiguration: ${err?.name}: ${err?.message}`);
+  }
 }
 
 main().then(
