@@ -27,7 +27,7 @@
 //
 // Where a new action goes — by the resource it acts on:
 //
-//	pools.go         user pools and their settings
+//	pools.go         user pools; pool_settings.go their settings
 //	clients.go       app clients and their secrets
 //	domains.go       user-pool domains
 //	users_admin.go   users as the administrator sees them (Admin*, ListUsers)
