@@ -3,6 +3,8 @@ package emulator
 import (
 	"context"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -47,11 +49,151 @@ func sdkOperations(t *testing.T) []string {
 	return ops
 }
 
+var update = flag.Bool("update", false, "rewrite the action lists of doc.go and the README's coverage table from the action table")
+
+// area is one section of the action table: its heading comment in
+// actions.go ("User pools (pools.go).") and its actions, in table order.
+type area struct {
+	name, files         string
+	implemented, notYet []string
+}
+
+// tableAreas reads the sections of the action table from actions.go.
+func tableAreas(t *testing.T) []area {
+	t.Helper()
+	src, err := os.ReadFile("actions.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	heading := regexp.MustCompile(`^\s*// (.+?)(?: \(([^)]*)\))?\.$`)
+	entry := regexp.MustCompile(`^\s*"(\w+)":\s*(\S+)`)
+	var areas []area
+	inTable := false
+	for line := range strings.SplitSeq(string(src), "\n") {
+		if strings.HasPrefix(line, "var actions = map") {
+			inTable = true
+			continue
+		}
+		if !inTable {
+			continue
+		}
+		if m := heading.FindStringSubmatch(line); m != nil {
+			areas = append(areas, area{name: m[1], files: m[2]})
+		} else if m := entry.FindStringSubmatch(line); m != nil && len(areas) > 0 {
+			a := &areas[len(areas)-1]
+			if actions[m[1]].serve != nil {
+				a.implemented = append(a.implemented, m[1])
+			} else {
+				a.notYet = append(a.notYet, m[1])
+			}
+		}
+	}
+	return areas
+}
+
+// writeCoverage rewrites doc.go's lists and the README's table from areas.
+func writeCoverage(t *testing.T, areas []area, implemented, total int) {
+	t.Helper()
+	var doc strings.Builder
+	fmt.Fprintf(&doc, "// Implemented actions (%d of %d):\n//\n", implemented, total)
+	var notYet []string
+	for _, a := range areas {
+		notYet = append(notYet, a.notYet...)
+		if len(a.implemented) == 0 {
+			continue
+		}
+		head := a.name
+		if a.files != "" {
+			head += " (" + a.files + ")"
+		}
+		for i, line := range wrap(head+": "+strings.Join(a.implemented, ", ")+".", 72) {
+			prefix := "//     "
+			if i == 0 {
+				prefix = "//   - "
+			}
+			doc.WriteString(prefix + line + "\n")
+		}
+	}
+	doc.WriteString("//\n")
+	for _, line := range wrap("Not supported yet (they answer UnsupportedOperationException): "+strings.Join(notYet, ", ")+".", 76) {
+		doc.WriteString("// " + line + "\n")
+	}
+	doc.WriteString("//\n")
+	replaceBetween(t, "doc.go", "// Implemented actions (", "// Besides the API the server answers:", doc.String())
+
+	var table strings.Builder
+	table.WriteString("<!-- coverage:start -->\n| Area | Implemented | Not supported yet |\n| --- | --- | --- |\n")
+	quoted := func(names []string) string {
+		if len(names) == 0 {
+			return "—"
+		}
+		return "`" + strings.Join(names, "`, `") + "`"
+	}
+	for _, a := range areas {
+		fmt.Fprintf(&table, "| %s | %s | %s |\n", a.name, quoted(a.implemented), quoted(a.notYet))
+	}
+	fmt.Fprintf(&table, "<!-- coverage:end -->\n\n%d of %d operations are implemented.", implemented, total)
+	replaceBetween(t, "../README.md", "<!-- coverage:start -->", "operations are implemented.", table.String())
+}
+
+// replaceBetween replaces the text of file from the first start up to end
+// (end included when it is text, excluded when it is a heading of the
+// next part: the caller's text ends where it did).
+func replaceBetween(t *testing.T, file, start, end, text string) {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(raw)
+	i := strings.Index(s, start)
+	j := strings.Index(s[max(i, 0):], end)
+	if i < 0 || j < 0 {
+		t.Fatalf("%s has no %q ... %q to replace", file, start, end)
+	}
+	j += i
+	if strings.HasPrefix(end, "//") {
+		s = s[:i] + text + s[j:]
+	} else {
+		s = s[:i] + text + s[j+len(end):]
+	}
+	if err := os.WriteFile(file, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wrap breaks text into lines of at most width bytes, at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(w) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return append(lines, line)
+}
+
 // TestActionTableCoverage checks that the action table names every
 // operation of the SDK and nothing else, and that doc.go and the README's
 // coverage table say which are implemented exactly as the table does.
+// With -update it first rewrites them from the table.
 func TestActionTableCoverage(t *testing.T) {
 	ops := sdkOperations(t)
+	if *update {
+		n := 0
+		for _, act := range actions {
+			if act.serve != nil {
+				n++
+			}
+		}
+		writeCoverage(t, tableAreas(t), n, len(ops))
+	}
 	var implemented, notYet []string
 	for name, act := range actions {
 		if !slices.Contains(ops, name) {

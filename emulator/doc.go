@@ -41,6 +41,11 @@
 // A new kind of record is declared once in state.go with its owner (the
 // server, a pool or a user); deleting a pool or a user then removes it.
 //
+// To add an action: write its typed function in the file of its resource,
+// replace its notYet entry in actions.go with handle(access, function),
+// and run `go test ./emulator -run TestActionTableCoverage -update`, which
+// rewrites the lists below and the README's coverage table from the table.
+//
 // Implemented actions (60 of 126):
 //
 //   - User pools (pools.go): CreateUserPool, DescribeUserPool, ListUserPools,
