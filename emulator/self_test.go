@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"net/http"
 	"regexp"
 	"testing"
 	"time"
@@ -450,4 +451,20 @@ func TestForgotPasswordPreventUserExistenceErrors(t *testing.T) {
 		t.Errorf("outbox has %d messages for unknown users", n)
 	}
 	expectErr[*types.CodeMismatchException](t, confirmForgot(t, srv, "ghost", "123456", newPassword), "")
+}
+
+// ChangePassword without PreviousPassword is refused as a missing member
+// and does not count towards the lockout.
+func TestChangePasswordWithoutPrevious(t *testing.T) {
+	t.Parallel()
+	srv := cognitotest.NewServer(t)
+	signUpConfirmed(t, srv, "ana", password)
+	token := aws.ToString(signIn(t, srv, "ana", password).AccessToken)
+	for range 6 {
+		status, body := rawCall(t, srv, "ChangePassword", `{"AccessToken":"`+token+`","ProposedPassword":"`+newPassword+`"}`, false)
+		if status != http.StatusBadRequest || errorType(t, body) != "InvalidParameterException" {
+			t.Fatalf("ChangePassword without PreviousPassword: %d %s", status, body)
+		}
+	}
+	signIn(t, srv, "ana", password) // not locked out, password unchanged
 }

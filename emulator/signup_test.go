@@ -1,7 +1,9 @@
 package emulator_test
 
 import (
+	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -445,4 +447,18 @@ func TestSignUpWithoutAutoVerification(t *testing.T) {
 		t.Fatal(err)
 	}
 	signIn(t, srv, "ana", password)
+}
+
+// SignUp without a password (allowed by the API for passwordless pools,
+// which the local Cognito does not support yet) is refused as a missing
+// member, and creates no user.
+func TestSignUpWithoutPassword(t *testing.T) {
+	t.Parallel()
+	srv := cognitotest.NewServer(t)
+	status, body := rawCall(t, srv, "SignUp", `{"ClientId":"`+srv.ClientID+`","Username":"ana","UserAttributes":[{"Name":"email","Value":"ana@example.com"}]}`, false)
+	if status != http.StatusBadRequest || errorType(t, body) != "InvalidParameterException" || !strings.Contains(string(body), "'password'") {
+		t.Fatalf("SignUp without a password: %d %s", status, body)
+	}
+	_, err := sdk(srv).AdminGetUser(t.Context(), &cip.AdminGetUserInput{UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("ana")})
+	expectErr[*types.UserNotFoundException](t, err, "")
 }

@@ -246,6 +246,12 @@ func (s *Server) globalSignOut(ctx context.Context, c *caller, _ *cip.GlobalSign
 // changePassword checks the previous password as a sign-in does (counted
 // towards the lockout, attempts decided atomically) and sets the new one.
 func (s *Server) changePassword(ctx context.Context, c *caller, in *cip.ChangePasswordInput) (*cip.ChangePasswordOutput, error) {
+	// The API lets PreviousPassword be omitted by users who have no
+	// password (passwordless sign-in); every user of the local Cognito has
+	// one, so it is required, as it was before passwordless sign-in.
+	if in.PreviousPassword == nil {
+		return nil, invalidParameter("1 validation error detected: Value null at 'previousPassword' failed to satisfy constraint: Member must not be null")
+	}
 	p, u := c.pool, c.subject.user
 	ok, err := s.checkPassword(ctx, p, u.Username, aws.ToString(in.PreviousPassword))
 	if err != nil {
