@@ -63,6 +63,56 @@ type clientSettings struct {
 	PreventUserExistenceErrors types.PreventUserExistenceErrorTypes
 	EnableTokenRevocation      *bool
 	AuthSessionValidity        *int32
+	inert                      clientInertSettings
+}
+
+// clientInertSettings are the settings of an app client that the local
+// Cognito stores and describes but does not act on yet: the OAuth 2.0
+// flows of the managed login (its endpoints do not exist yet), analytics,
+// refresh-token rotation and the propagation of user context data. Setting
+// any of them logs a warning (see Server.warnInertClientSettings).
+type clientInertSettings struct {
+	AllowedOAuthFlows                        []string                          `json:"allowedOAuthFlows,omitempty"`
+	AllowedOAuthFlowsUserPoolClient          bool                              `json:"allowedOAuthFlowsUserPoolClient,omitempty"`
+	AllowedOAuthScopes                       []string                          `json:"allowedOAuthScopes,omitempty"`
+	CallbackURLs                             []string                          `json:"callbackURLs,omitempty"`
+	LogoutURLs                               []string                          `json:"logoutURLs,omitempty"`
+	DefaultRedirectURI                       string                            `json:"defaultRedirectURI,omitempty"`
+	SupportedIdentityProviders               []string                          `json:"supportedIdentityProviders,omitempty"`
+	AnalyticsConfiguration                   *types.AnalyticsConfigurationType `json:"analyticsConfiguration,omitempty"`
+	RefreshTokenRotation                     *types.RefreshTokenRotationType   `json:"refreshTokenRotation,omitempty"`
+	EnablePropagateAdditionalUserContextData bool                              `json:"enablePropagateAdditionalUserContextData,omitempty"`
+}
+
+// set names the settings that are set, for the warning.
+func (in *clientInertSettings) set() []string {
+	var names []string
+	for name, isSet := range map[string]bool{
+		"AllowedOAuthFlows":                        len(in.AllowedOAuthFlows) > 0,
+		"AllowedOAuthFlowsUserPoolClient":          in.AllowedOAuthFlowsUserPoolClient,
+		"AllowedOAuthScopes":                       len(in.AllowedOAuthScopes) > 0,
+		"CallbackURLs":                             len(in.CallbackURLs) > 0,
+		"LogoutURLs":                               len(in.LogoutURLs) > 0,
+		"DefaultRedirectURI":                       in.DefaultRedirectURI != "",
+		"SupportedIdentityProviders":               len(in.SupportedIdentityProviders) > 0,
+		"AnalyticsConfiguration":                   in.AnalyticsConfiguration != nil,
+		"RefreshTokenRotation":                     in.RefreshTokenRotation != nil,
+		"EnablePropagateAdditionalUserContextData": in.EnablePropagateAdditionalUserContextData,
+	} {
+		if isSet {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// warnInertClientSettings logs the settings of cl the local Cognito keeps
+// but does not act on yet.
+func (s *Server) warnInertClientSettings(cl *appClient) {
+	if names := cl.Inert.set(); len(names) > 0 {
+		s.log.Warn("app client settings stored but not acted on by the local Cognito yet", "clientId", cl.ID, "settings", names)
+	}
 }
 
 // apply validates settings and writes them to cl, as a new client gets
@@ -140,6 +190,7 @@ func (set *clientSettings) apply(cl *appClient, p *pool) error {
 	// phone_number_verified); custom attributes stay readable and writable
 	// here so that clients that do not list attributes keep working.
 	cl.ReadAttributes, cl.WriteAttributes = nilIfEmpty(set.ReadAttributes), nilIfEmpty(set.WriteAttributes)
+	cl.Inert = set.inert
 	return nil
 }
 
@@ -160,6 +211,13 @@ func settingsOfCreate(in *cip.CreateUserPoolClientInput) clientSettings {
 		ReadAttributes: in.ReadAttributes, WriteAttributes: in.WriteAttributes,
 		ExplicitAuthFlows: in.ExplicitAuthFlows, PreventUserExistenceErrors: in.PreventUserExistenceErrors,
 		EnableTokenRevocation: in.EnableTokenRevocation, AuthSessionValidity: in.AuthSessionValidity,
+		inert: clientInertSettings{
+			AllowedOAuthFlows: enumStrings(in.AllowedOAuthFlows), AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient,
+			AllowedOAuthScopes: in.AllowedOAuthScopes, CallbackURLs: in.CallbackURLs, LogoutURLs: in.LogoutURLs,
+			DefaultRedirectURI: aws.ToString(in.DefaultRedirectURI), SupportedIdentityProviders: in.SupportedIdentityProviders,
+			AnalyticsConfiguration: in.AnalyticsConfiguration, RefreshTokenRotation: in.RefreshTokenRotation,
+			EnablePropagateAdditionalUserContextData: aws.ToBool(in.EnablePropagateAdditionalUserContextData),
+		},
 	}
 }
 
@@ -171,6 +229,13 @@ func settingsOfUpdate(in *cip.UpdateUserPoolClientInput) clientSettings {
 		ReadAttributes: in.ReadAttributes, WriteAttributes: in.WriteAttributes,
 		ExplicitAuthFlows: in.ExplicitAuthFlows, PreventUserExistenceErrors: in.PreventUserExistenceErrors,
 		EnableTokenRevocation: in.EnableTokenRevocation, AuthSessionValidity: in.AuthSessionValidity,
+		inert: clientInertSettings{
+			AllowedOAuthFlows: enumStrings(in.AllowedOAuthFlows), AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient,
+			AllowedOAuthScopes: in.AllowedOAuthScopes, CallbackURLs: in.CallbackURLs, LogoutURLs: in.LogoutURLs,
+			DefaultRedirectURI: aws.ToString(in.DefaultRedirectURI), SupportedIdentityProviders: in.SupportedIdentityProviders,
+			AnalyticsConfiguration: in.AnalyticsConfiguration, RefreshTokenRotation: in.RefreshTokenRotation,
+			EnablePropagateAdditionalUserContextData: aws.ToBool(in.EnablePropagateAdditionalUserContextData),
+		},
 	}
 }
 
@@ -209,6 +274,7 @@ func (s *Server) createUserPoolClient(ctx context.Context, _ *caller, in *cip.Cr
 		return nil, err
 	}
 	s.log.Info("user pool client created", "userPoolId", cl.PoolID, "clientId", cl.ID, "withSecret", cl.hasSecret())
+	s.warnInertClientSettings(cl)
 	return &cip.CreateUserPoolClientOutput{UserPoolClient: cl.shape()}, nil
 }
 
@@ -229,13 +295,22 @@ func (cl *appClient) shape() *types.UserPoolClientType {
 			IdToken:      types.TimeUnitsType(cl.Units.IDToken),
 			RefreshToken: types.TimeUnitsType(cl.Units.RefreshToken),
 		},
-		ReadAttributes:                  cl.ReadAttributes,
-		WriteAttributes:                 cl.WriteAttributes,
-		ExplicitAuthFlows:               enumsOf[types.ExplicitAuthFlowsType](cl.shownFlows()),
-		PreventUserExistenceErrors:      types.PreventUserExistenceErrorTypes(cl.PreventUserExistenceErrors),
-		EnableTokenRevocation:           aws.Bool(cl.EnableTokenRevocation),
-		AuthSessionValidity:             aws.Int32(cl.AuthSessionValidity),
-		AllowedOAuthFlowsUserPoolClient: aws.Bool(false),
+		ReadAttributes:                           cl.ReadAttributes,
+		WriteAttributes:                          cl.WriteAttributes,
+		ExplicitAuthFlows:                        enumsOf[types.ExplicitAuthFlowsType](cl.shownFlows()),
+		PreventUserExistenceErrors:               types.PreventUserExistenceErrorTypes(cl.PreventUserExistenceErrors),
+		EnableTokenRevocation:                    aws.Bool(cl.EnableTokenRevocation),
+		AuthSessionValidity:                      aws.Int32(cl.AuthSessionValidity),
+		AllowedOAuthFlowsUserPoolClient:          aws.Bool(cl.Inert.AllowedOAuthFlowsUserPoolClient),
+		AllowedOAuthFlows:                        enumsOf[types.OAuthFlowType](cl.Inert.AllowedOAuthFlows),
+		AllowedOAuthScopes:                       cl.Inert.AllowedOAuthScopes,
+		CallbackURLs:                             cl.Inert.CallbackURLs,
+		LogoutURLs:                               cl.Inert.LogoutURLs,
+		DefaultRedirectURI:                       optional(cl.Inert.DefaultRedirectURI),
+		SupportedIdentityProviders:               cl.Inert.SupportedIdentityProviders,
+		AnalyticsConfiguration:                   cl.Inert.AnalyticsConfiguration,
+		RefreshTokenRotation:                     cl.Inert.RefreshTokenRotation,
+		EnablePropagateAdditionalUserContextData: aws.Bool(cl.Inert.EnablePropagateAdditionalUserContextData),
 	}
 	if cl.hasSecret() {
 		out.ClientSecret = aws.String(cl.primarySecret())
@@ -341,6 +416,7 @@ func (s *Server) updateUserPoolClient(ctx context.Context, _ *caller, in *cip.Up
 		return nil, err
 	}
 	s.log.Info("user pool client updated", "userPoolId", cl.PoolID, "clientId", cl.ID)
+	s.warnInertClientSettings(cl)
 	return &cip.UpdateUserPoolClientOutput{UserPoolClient: cl.shape()}, nil
 }
 

@@ -733,3 +733,49 @@ func TestLegacyExplicitAuthFlows(t *testing.T) {
 		})
 	})
 }
+
+// The OAuth 2.0, analytics and rotation settings of a client, which the
+// local Cognito does not act on yet, are kept and described (an update
+// without them resets them, as for every client setting) and logged as a
+// warning, never dropped silently.
+func TestInertClientSettingsKept(t *testing.T) {
+	srv, log := serverWithLog(t)
+	c := sdk(srv)
+	created, err := c.CreateUserPoolClient(t.Context(), &cip.CreateUserPoolClientInput{
+		UserPoolId: aws.String(srv.UserPoolID), ClientName: aws.String("web"),
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthScopes: []string{"openid", "email"}, CallbackURLs: []string{"https://app.example.com/cb"},
+		LogoutURLs: []string{"https://app.example.com/"}, SupportedIdentityProviders: []string{"COGNITO"},
+		RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(10)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := created.UserPoolClient.ClientId
+	got, err := c.DescribeUserPoolClient(t.Context(), &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(srv.UserPoolID), ClientId: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := got.UserPoolClient
+	if !slices.Equal(d.AllowedOAuthFlows, []types.OAuthFlowType{types.OAuthFlowTypeCode}) || !aws.ToBool(d.AllowedOAuthFlowsUserPoolClient) ||
+		!slices.Equal(d.AllowedOAuthScopes, []string{"openid", "email"}) || !slices.Equal(d.CallbackURLs, []string{"https://app.example.com/cb"}) ||
+		!slices.Equal(d.LogoutURLs, []string{"https://app.example.com/"}) || !slices.Equal(d.SupportedIdentityProviders, []string{"COGNITO"}) ||
+		d.RefreshTokenRotation == nil || d.RefreshTokenRotation.Feature != types.FeatureTypeEnabled {
+		t.Errorf("described client = %+v, want the OAuth and rotation settings it was created with", d)
+	}
+	logged := log.String()
+	if !strings.Contains(logged, "not acted on") || !strings.Contains(logged, "CallbackURLs") || !strings.Contains(logged, "RefreshTokenRotation") {
+		t.Errorf("no warning naming the settings that are not acted on; log:\n%s", logged)
+	}
+
+	if _, err := c.UpdateUserPoolClient(t.Context(), &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(srv.UserPoolID), ClientId: id}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = c.DescribeUserPoolClient(t.Context(), &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(srv.UserPoolID), ClientId: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := got.UserPoolClient; len(d.CallbackURLs) != 0 || d.RefreshTokenRotation != nil || aws.ToBool(d.AllowedOAuthFlowsUserPoolClient) {
+		t.Errorf("after an update without them: %+v, want the settings reset", d)
+	}
+}

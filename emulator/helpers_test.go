@@ -1,11 +1,14 @@
 package emulator_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +20,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognitokit/cognito/cognitotest"
+	"github.com/cognitokit/cognito/emulator"
 )
 
 // password satisfies Cognito's default policy (upper, lower, digit, symbol,
@@ -361,4 +365,32 @@ func errorType(t testing.TB, body []byte) string {
 		t.Fatalf("error body %q is not JSON: %v", body, err)
 	}
 	return e.Type
+}
+
+// logBuffer is a log a server writes to, safe for concurrent use.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends p to the log.
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// String is what was logged so far.
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// serverWithLog starts a server whose log goes to the returned logBuffer.
+func serverWithLog(t *testing.T, opts ...cognitotest.Option) (*cognitotest.Server, *logBuffer) {
+	t.Helper()
+	log := &logBuffer{}
+	opts = append(opts, cognitotest.WithServerOptions(emulator.WithLogger(slog.New(slog.NewTextHandler(log, nil)))))
+	return cognitotest.NewServer(t, opts...), log
 }

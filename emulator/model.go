@@ -138,6 +138,8 @@ type appClient struct {
 	WriteAttributes            []string      `json:"writeAttributes,omitempty"`
 	EnableTokenRevocation      bool          `json:"enableTokenRevocation"`
 	AuthSessionValidity        int32         `json:"authSessionValidity"`
+	// Inert are the settings stored and described but not acted on yet.
+	Inert clientInertSettings `json:"inert,omitzero"`
 }
 
 // tokenUnits is how a client's validities are expressed in its API shape.

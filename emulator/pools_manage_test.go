@@ -1,17 +1,14 @@
 package emulator_test
 
 import (
-	"bytes"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitokit/cognito/cognitotest"
-	"github.com/cognitokit/cognito/emulator"
 	"github.com/cognitokit/cognito/emulator/store"
 )
 
@@ -60,34 +56,6 @@ func pmJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(raw)
-}
-
-// pmLog is a log a server writes to, safe for concurrent use.
-type pmLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write appends p to the log.
-func (l *pmLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// String is what was logged so far.
-func (l *pmLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-// pmWithLog starts a server whose log goes to the returned pmLog.
-func pmWithLog(t *testing.T, opts ...cognitotest.Option) (*cognitotest.Server, *pmLog) {
-	t.Helper()
-	log := &pmLog{}
-	opts = append(opts, cognitotest.WithServerOptions(emulator.WithLogger(slog.New(slog.NewTextHandler(log, nil)))))
-	return cognitotest.NewServer(t, opts...), log
 }
 
 func TestPoolManageCreateDefaults(t *testing.T) {
@@ -195,7 +163,7 @@ func pmFullSettings() *cip.CreateUserPoolInput {
 
 func TestPoolManageCreateStoresSettings(t *testing.T) {
 	t.Parallel()
-	srv, log := pmWithLog(t)
+	srv, log := serverWithLog(t)
 	id := pmCreate(t, srv, pmFullSettings())
 	p := pmDescribe(t, srv, id)
 	if p.UserPoolTier != types.UserPoolTierTypePlus || p.MfaConfiguration != types.UserPoolMfaTypeOptional || p.DeletionProtection != types.DeletionProtectionTypeActive {
@@ -380,7 +348,7 @@ func TestPoolManageCreateInvalidSettings(t *testing.T) {
 // refused.
 func TestPoolManageMFAStored(t *testing.T) {
 	t.Parallel()
-	srv, log := pmWithLog(t)
+	srv, log := serverWithLog(t)
 	id := pmCreate(t, srv, &cip.CreateUserPoolInput{MfaConfiguration: types.UserPoolMfaTypeOn})
 	if got := pmDescribe(t, srv, id).MfaConfiguration; got != types.UserPoolMfaTypeOn {
 		t.Errorf("MfaConfiguration = %q, want ON", got)
