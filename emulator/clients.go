@@ -348,31 +348,25 @@ func (s *Server) describeUserPoolClient(ctx context.Context, _ *caller, in *cip.
 }
 
 func (s *Server) listUserPoolClients(ctx context.Context, _ *caller, in *cip.ListUserPoolClientsInput) (*cip.ListUserPoolClientsOutput, error) {
-	limit, after, err := page(in.MaxResults, false, aws.ToString(in.NextToken))
+	pg, err := newPager[types.UserPoolClientDescription](in.MaxResults, false, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out := &cip.ListUserPoolClientsOutput{UserPoolClients: []types.UserPoolClientDescription{}}
 	err = s.view(ctx, func(st *state) error {
 		p, err := st.pool(aws.ToString(in.UserPoolId))
 		if err != nil {
 			return err
 		}
-		return st.scanClients(p, after, func(cl *appClient) error {
-			if len(out.UserPoolClients) == limit {
-				out.NextToken = aws.String(encodePageToken(aws.ToString(out.UserPoolClients[limit-1].ClientId)))
-				return errStopScan
-			}
-			out.UserPoolClients = append(out.UserPoolClients, types.UserPoolClientDescription{
+		return st.scanClients(p, pg.after, func(cl *appClient) error {
+			return pg.add(cl.ID, types.UserPoolClientDescription{
 				ClientId: aws.String(cl.ID), UserPoolId: aws.String(cl.PoolID), ClientName: aws.String(cl.Name),
 			})
-			return nil
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &cip.ListUserPoolClientsOutput{UserPoolClients: pg.items, NextToken: pg.next}, nil
 }
 
 func (s *Server) deleteUserPoolClient(ctx context.Context, _ *caller, in *cip.DeleteUserPoolClientInput) (*cip.DeleteUserPoolClientOutput, error) {

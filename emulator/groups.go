@@ -124,29 +124,21 @@ func (s *Server) getGroup(ctx context.Context, _ *caller, in *cip.GetGroupInput)
 }
 
 func (s *Server) listGroups(ctx context.Context, _ *caller, in *cip.ListGroupsInput) (*cip.ListGroupsOutput, error) {
-	limit, after, err := page(in.Limit, false, aws.ToString(in.NextToken))
+	pg, err := newPager[types.GroupType](in.Limit, false, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out := &cip.ListGroupsOutput{Groups: []types.GroupType{}}
 	err = s.view(ctx, func(st *state) error {
 		p, err := st.pool(aws.ToString(in.UserPoolId))
 		if err != nil {
 			return err
 		}
-		return st.scanGroups(p, after, func(g *group) error {
-			if len(out.Groups) == limit {
-				out.NextToken = aws.String(encodePageToken(aws.ToString(out.Groups[limit-1].GroupName)))
-				return errStopScan
-			}
-			out.Groups = append(out.Groups, g.shape(p.ID))
-			return nil
-		})
+		return st.scanGroups(p, pg.after, func(g *group) error { return pg.add(g.Name, g.shape(p.ID)) })
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &cip.ListGroupsOutput{Groups: pg.items, NextToken: pg.next}, nil
 }
 
 // updateGroup changes a group's description, IAM role and precedence. AWS
@@ -231,15 +223,14 @@ func (s *Server) adminRemoveUserFromGroup(ctx context.Context, _ *caller, in *ci
 }
 
 func (s *Server) adminListGroupsForUser(ctx context.Context, _ *caller, in *cip.AdminListGroupsForUserInput) (*cip.AdminListGroupsForUserOutput, error) {
-	limit, after, err := page(in.Limit, false, aws.ToString(in.NextToken))
+	pg, err := newPager[types.GroupType](in.Limit, false, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out := &cip.AdminListGroupsForUserOutput{Groups: []types.GroupType{}}
 	err = s.withAdminUser(ctx, in.UserPoolId, in.Username, false, func(st *state, p *pool, u *user) error {
 		// Paged in name order, as ListGroups is.
 		for _, name := range u.Groups {
-			if after != "" && name <= after {
+			if pg.after != "" && name <= pg.after {
 				continue
 			}
 			g, err := st.group(p, name)
@@ -249,44 +240,35 @@ func (s *Server) adminListGroupsForUser(ctx context.Context, _ *caller, in *cip.
 			if err != nil {
 				return err
 			}
-			if len(out.Groups) == limit {
-				out.NextToken = aws.String(encodePageToken(aws.ToString(out.Groups[limit-1].GroupName)))
-				return nil
+			if err := pg.add(g.Name, g.shape(p.ID)); err != nil {
+				return nil // the page is full
 			}
-			out.Groups = append(out.Groups, g.shape(p.ID))
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &cip.AdminListGroupsForUserOutput{Groups: pg.items, NextToken: pg.next}, nil
 }
 
 func (s *Server) listUsersInGroup(ctx context.Context, _ *caller, in *cip.ListUsersInGroupInput) (*cip.ListUsersInGroupOutput, error) {
-	limit, after, err := page(in.Limit, false, aws.ToString(in.NextToken))
+	pg, err := newPager[types.UserType](in.Limit, false, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out := &cip.ListUsersInGroupOutput{Users: []types.UserType{}}
 	err = s.withGroup(ctx, in.UserPoolId, in.GroupName, false, func(st *state, p *pool, g *group) error {
-		last := ""
-		return st.scanUsers(p, after, func(key string, u *user) error {
+		return st.scanUsers(p, pg.after, func(key string, u *user) error {
 			if !u.inGroup(g.Name) {
 				return nil
 			}
-			if len(out.Users) == limit {
-				out.NextToken = aws.String(encodePageToken(last))
-				return errStopScan
-			}
-			out.Users, last = append(out.Users, userShape(u)), key
-			return nil
+			return pg.add(key, userShape(u))
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &cip.ListUsersInGroupOutput{Users: pg.items, NextToken: pg.next}, nil
 }
 
 // userGroups returns u's groups, by precedence (lowest first, groups

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/cognitokit/cognito/emulator/store"
 )
 
@@ -12,16 +14,42 @@ import (
 // errStopScan ends a scan early (see store.ErrStopScan).
 var errStopScan = store.ErrStopScan
 
-// page reads a list call's paging members: the page size (MaxResults or
+// pager gathers one page of a list action: the items after the key the
+// page token names, up to the page size, and, when more follow, the token
+// of the next page.
+type pager[T any] struct {
+	after string // the key the page starts after; "" for the first page
+	limit int
+	items []T // never nil: an empty page is an empty list on the wire
+	last  string
+	next  *string
+}
+
+// newPager reads a list call's paging members: the page size (MaxResults or
 // Limit, 1 to 60; required says whether it must be present, as for
-// ListUserPools, or defaults to 60) and the key after which the page starts
-// (from NextToken or PaginationToken).
-func page(size *int32, required bool, token string) (limit int, after string, err error) {
-	if limit, err = pageSize(size, required); err != nil {
-		return 0, "", err
+// ListUserPools, or defaults to 60) and the page token (NextToken or
+// PaginationToken).
+func newPager[T any](size *int32, required bool, token *string) (*pager[T], error) {
+	limit, err := pageSize(size, required)
+	if err != nil {
+		return nil, err
 	}
-	after, err = decodePageToken(token)
-	return limit, after, err
+	after, err := decodePageToken(aws.ToString(token))
+	if err != nil {
+		return nil, err
+	}
+	return &pager[T]{after: after, limit: limit, items: []T{}}, nil
+}
+
+// add puts item, listed under key, on the page. Once the page is full it
+// records the next page's token instead and returns errStopScan.
+func (pg *pager[T]) add(key string, item T) error {
+	if len(pg.items) == pg.limit {
+		pg.next = aws.String(encodePageToken(pg.last))
+		return errStopScan
+	}
+	pg.items, pg.last = append(pg.items, item), key
+	return nil
 }
 
 // pageSize validates a MaxResults/Limit member (1 to 60).

@@ -163,29 +163,23 @@ func (s *Server) describeUserPool(ctx context.Context, _ *caller, in *cip.Descri
 }
 
 func (s *Server) listUserPools(ctx context.Context, _ *caller, in *cip.ListUserPoolsInput) (*cip.ListUserPoolsOutput, error) {
-	limit, after, err := page(in.MaxResults, true, aws.ToString(in.NextToken))
+	pg, err := newPager[types.UserPoolDescriptionType](in.MaxResults, true, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out := &cip.ListUserPoolsOutput{UserPools: []types.UserPoolDescriptionType{}}
 	err = s.view(ctx, func(st *state) error {
-		return st.scanPools(after, func(p *pool) error {
-			if len(out.UserPools) == limit {
-				out.NextToken = aws.String(encodePageToken(aws.ToString(out.UserPools[limit-1].Id)))
-				return errStopScan
-			}
-			out.UserPools = append(out.UserPools, types.UserPoolDescriptionType{
+		return st.scanPools(pg.after, func(p *pool) error {
+			return pg.add(p.ID, types.UserPoolDescriptionType{
 				Id: aws.String(p.ID), Name: aws.String(p.Name),
 				LambdaConfig:     cmp.Or(p.LambdaConfig, &types.LambdaConfigType{}),
 				LastModifiedDate: aws.Time(p.Modified), CreationDate: aws.Time(p.Created),
 			})
-			return nil
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &cip.ListUserPoolsOutput{UserPools: pg.items, NextToken: pg.next}, nil
 }
 
 func (s *Server) deleteUserPool(ctx context.Context, _ *caller, in *cip.DeleteUserPoolInput) (*cip.DeleteUserPoolOutput, error) {

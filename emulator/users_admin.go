@@ -343,7 +343,7 @@ func (s *Server) adminUserGlobalSignOut(ctx context.Context, _ *caller, in *cip.
 }
 
 func (s *Server) listUsers(ctx context.Context, _ *caller, in *cip.ListUsersInput) (*cip.ListUsersOutput, error) {
-	limit, after, err := page(in.Limit, false, aws.ToString(in.PaginationToken))
+	pg, err := newPager[types.UserType](in.Limit, false, in.PaginationToken)
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +351,6 @@ func (s *Server) listUsers(ctx context.Context, _ *caller, in *cip.ListUsersInpu
 	if err != nil {
 		return nil, err
 	}
-	out := &cip.ListUsersOutput{Users: []types.UserType{}}
 	err = s.view(ctx, func(st *state) error {
 		p, err := st.pool(aws.ToString(in.UserPoolId))
 		if err != nil {
@@ -362,14 +361,9 @@ func (s *Server) listUsers(ctx context.Context, _ *caller, in *cip.ListUsersInpu
 				return invalidParameter("One or more requested attributes do not exist.")
 			}
 		}
-		last := ""
-		return st.scanUsers(p, after, func(key string, u *user) error {
+		return st.scanUsers(p, pg.after, func(key string, u *user) error {
 			if !match(u) {
 				return nil
-			}
-			if len(out.Users) == limit {
-				out.PaginationToken = aws.String(encodePageToken(last))
-				return errStopScan
 			}
 			shape := userShape(u)
 			if in.AttributesToGet != nil {
@@ -377,13 +371,11 @@ func (s *Server) listUsers(ctx context.Context, _ *caller, in *cip.ListUsersInpu
 					return !slices.Contains(in.AttributesToGet, aws.ToString(a.Name))
 				})
 			}
-			out.Users = append(out.Users, shape)
-			last = key
-			return nil
+			return pg.add(key, shape)
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &cip.ListUsersOutput{Users: pg.items, PaginationToken: pg.next}, nil
 }
