@@ -199,23 +199,14 @@ func (s *Server) deliverSignUpCode(st *state, c *caller, p *pool, u *user, attr 
 	if attr != "email" || !p.confirmsWithLink() {
 		return s.deliverCode(st, p, u, PurposeSignUp, attr, signUpCodeValidity)
 	}
-	value := randomString("0123456789", 6)
-	rec := code{Value: value, Attribute: attr, Expires: s.now().Add(signUpCodeValidity)}
-	if err := st.putCode(p, u, PurposeSignUp, "", &rec); err != nil {
+	value, err := s.newCode(st, p, u, PurposeSignUp, attr, signUpCodeValidity)
+	if err != nil {
 		return nil, err
 	}
 	link := c.baseURL + "/confirmUser?" + url.Values{
 		"client_id": {c.client.ID}, "user_name": {u.Username}, "confirmation_code": {value},
 	}.Encode()
-	m := &Message{
-		UserPoolID: p.ID, Username: u.Username, Destination: u.Attributes[attr],
-		Medium: "EMAIL", Purpose: PurposeSignUp, Code: value, Link: link, SentAt: s.now(),
-	}
-	if err := st.appendMessage(m); err != nil {
-		return nil, err
-	}
-	s.log.Info("message sent to outbox", "userPoolId", p.ID, "medium", m.Medium, "purpose", m.Purpose)
-	return delivery(mask(m.Destination), m.Medium, attr), nil
+	return s.send(st, p, u, PurposeSignUp, attr, value, link)
 }
 
 func (s *Server) forgotPassword(ctx context.Context, c *caller, in *cip.ForgotPasswordInput) (*cip.ForgotPasswordOutput, error) {

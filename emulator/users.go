@@ -95,12 +95,19 @@ const (
 // purpose, and "sends" it to attribute (email or phone_number): the message
 // goes to the outbox.
 func (s *Server) deliverCode(st *state, p *pool, u *user, purpose, attribute string, validity time.Duration) (*types.CodeDeliveryDetailsType, error) {
-	value := randomString("0123456789", 6)
-	rec := code{Value: value, Attribute: attribute, Expires: s.now().Add(validity)}
-	if err := st.putCode(p, u, purpose, attributeOrEmpty(purpose, attribute), &rec); err != nil {
+	value, err := s.newCode(st, p, u, purpose, attribute, validity)
+	if err != nil {
 		return nil, err
 	}
-	return s.send(st, p, u, purpose, attribute, value)
+	return s.send(st, p, u, purpose, attribute, value, "")
+}
+
+// newCode stores a new code for u, replacing any earlier one for the same
+// purpose, and returns it.
+func (s *Server) newCode(st *state, p *pool, u *user, purpose, attribute string, validity time.Duration) (string, error) {
+	value := randomString("0123456789", 6)
+	rec := code{Value: value, Attribute: attribute, Expires: s.now().Add(validity)}
+	return value, st.putCode(p, u, purpose, attributeOrEmpty(purpose, attribute), &rec)
 }
 
 // attributeOrEmpty keys attribute-verification codes by attribute; other
@@ -112,15 +119,16 @@ func attributeOrEmpty(purpose, attribute string) string {
 	return ""
 }
 
-// send appends a message to the outbox and returns its delivery details.
-func (s *Server) send(st *state, p *pool, u *user, purpose, attribute, secret string) (*types.CodeDeliveryDetailsType, error) {
+// send appends a message to the outbox — secret, and link when not empty —
+// and returns its delivery details.
+func (s *Server) send(st *state, p *pool, u *user, purpose, attribute, secret, link string) (*types.CodeDeliveryDetailsType, error) {
 	medium := "EMAIL"
 	if attribute == "phone_number" {
 		medium = "SMS"
 	}
 	m := &Message{
 		UserPoolID: p.ID, Username: u.Username, Destination: u.Attributes[attribute],
-		Medium: medium, Purpose: purpose, Code: secret, SentAt: s.now(),
+		Medium: medium, Purpose: purpose, Code: secret, Link: link, SentAt: s.now(),
 	}
 	if err := st.appendMessage(m); err != nil {
 		return nil, err

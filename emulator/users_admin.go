@@ -168,7 +168,7 @@ func (s *Server) invite(st *state, p *pool, u *user, mediums []string, password 
 		if u.Attributes[attr] == "" {
 			continue
 		}
-		if _, err := s.send(st, p, u, PurposeInvitation, attr, password); err != nil {
+		if _, err := s.send(st, p, u, PurposeInvitation, attr, password, ""); err != nil {
 			return err
 		}
 	}
