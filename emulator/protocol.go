@@ -55,7 +55,8 @@ type caller struct {
 	// token issuers.
 	baseURL string
 	// client and pool are the app client a byClient action names, and its
-	// pool; the pool of the token's subject for byToken actions.
+	// pool; for byToken actions, the client the token's sign-in was made
+	// through and its pool.
 	client *appClient
 	pool   *pool
 	// subject is the verified access token of a byToken action, with the
@@ -133,9 +134,11 @@ func (s *Server) resolveCaller(ctx context.Context, acc access, c *caller, in an
 	case byToken:
 		token := stringMember(reflect.ValueOf(in).Elem(), "AccessToken")
 		return s.view(ctx, func(st *state) (err error) {
-			if c.subject, err = s.authorize(st, token); err == nil {
-				c.pool = c.subject.pool
+			if c.subject, err = s.authorize(st, token); err != nil {
+				return err
 			}
+			c.pool = c.subject.pool
+			c.client, err = subjectClient(st, c.subject)
 			return err
 		})
 	}

@@ -29,7 +29,8 @@ type Server struct {
 
 	keysMu sync.RWMutex
 	keys   map[string]*signingKey // poolID → key, a cache of the store's
-	pools  poolCache
+	// decoded caches the decoded pools and clients (see state).
+	decoded decodedRecords
 
 	// iam, when set, are the only credentials whose SigV4 signatures the
 	// administrator's actions accept.

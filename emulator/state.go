@@ -73,13 +73,22 @@ var recordKinds = []struct {
 
 // state is one transaction's typed view of the server's records.
 type state struct {
-	tx    store.Tx
-	pools *poolCache
+	tx       store.Tx
+	decoded  *decodedRecords
+	readOnly bool // a View: records it hands out may be shared
+}
+
+// decodedRecords caches the decoded form of the records read on almost
+// every call, by their encoded form: keyed by content, a cache can never
+// serve a stale record.
+type decodedRecords struct {
+	pools   decodedCache[pool]
+	clients decodedCache[appClient]
 }
 
 // view runs fn in a read transaction.
 func (s *Server) view(ctx context.Context, fn func(st *state) error) error {
-	return s.store.View(ctx, func(tx store.Tx) error { return fn(&state{tx: tx, pools: &s.pools}) })
+	return s.store.View(ctx, func(tx store.Tx) error { return fn(&state{tx: tx, decoded: &s.decoded, readOnly: true}) })
 }
 
 // update runs fn in a write transaction. A plain error from fn discards its
@@ -88,7 +97,7 @@ func (s *Server) view(ctx context.Context, fn func(st *state) error) error {
 func (s *Server) update(ctx context.Context, fn func(st *state) error) error {
 	var after error
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		err := fn(&state{tx: tx, pools: &s.pools})
+		err := fn(&state{tx: tx, decoded: &s.decoded})
 		var keep *commitThen
 		if errors.As(err, &keep) {
 			after = keep.err
@@ -180,37 +189,38 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 // Pools.
 
-// poolCache holds decoded pool records by their encoded form: a pool is
-// read on every call (its schema makes it the costliest record to decode)
-// and rarely changes. Keyed by content, it can never serve a stale pool; it
-// is emptied when it grows past a bound.
-type poolCache struct {
+// decodedCache holds decoded records of one kind by their encoded form.
+// The values it returns are shared and must not be changed. It is emptied
+// when it grows past a bound.
+type decodedCache[T any] struct {
 	mu sync.Mutex
-	m  map[string]*pool
+	m  map[string]*T
 }
 
-func (c *poolCache) decode(raw []byte) (*pool, error) {
+func (c *decodedCache[T]) decode(kind string, raw []byte) (*T, error) {
 	c.mu.Lock()
-	p, ok := c.m[string(raw)]
+	v, ok := c.m[string(raw)]
 	c.mu.Unlock()
 	if ok {
-		return p, nil
+		return v, nil
 	}
-	p = new(pool)
-	if err := json.Unmarshal(raw, p); err != nil {
-		return nil, fmt.Errorf("decoding pool record: %w", err)
+	v = new(T)
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, fmt.Errorf("decoding %s record: %w", kind, err)
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= 256 {
-		c.m = make(map[string]*pool)
+		c.m = make(map[string]*T)
 	}
-	c.m[string(raw)] = p
+	c.m[string(raw)] = v
 	c.mu.Unlock()
-	return p, nil
+	return v, nil
 }
 
-// pool reads a pool, or answers ResourceNotFoundException. The result is
-// shared: callers change a copy (see pool.clone) and store it with putPool.
+// pool reads a pool, or answers ResourceNotFoundException. A pool is read
+// on every call (its schema makes it the costliest record to decode) and
+// rarely changes: the result is shared, in every transaction. Callers change
+// a copy (see pool.clone) and store it with putPool.
 func (st *state) pool(poolID string) (*pool, error) {
 	raw, err := st.tx.Get(kindPool, poolID)
 	if isNotFound(err) {
@@ -219,7 +229,7 @@ func (st *state) pool(poolID string) (*pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.pools.decode(raw)
+	return st.decoded.pools.decode(kindPool, raw)
 }
 
 func (st *state) putPool(p *pool) error { return st.put(kindPool, p.ID, p) }
@@ -323,18 +333,30 @@ func (st *state) client(clientID string) (*appClient, *pool, error) {
 	return st.poolClient(string(poolID), clientID)
 }
 
-// poolClient reads the pool and a client that must belong to it.
+// poolClient reads the pool and a client that must belong to it. In a
+// read transaction the client is shared (decoded once per content) and
+// must not be changed; in a write transaction it is the caller's.
 func (st *state) poolClient(poolID, clientID string) (*appClient, *pool, error) {
 	p, err := st.pool(poolID)
 	if err != nil {
 		return nil, nil, err
 	}
-	cl, err := get[appClient](st, kindClient, clientKey(poolID, clientID))
+	raw, err := st.tx.Get(kindClient, clientKey(poolID, clientID))
 	if isNotFound(err) {
 		return nil, nil, clientNotFound(truncate(clientID, 64))
 	}
 	if err != nil {
 		return nil, nil, err
+	}
+	if st.readOnly {
+		// Read on every call too; in a read transaction the caller only
+		// reads it, so the decoded client is shared.
+		cl, err := st.decoded.clients.decode(kindClient, raw)
+		return cl, p, err
+	}
+	cl := new(appClient)
+	if err := json.Unmarshal(raw, cl); err != nil {
+		return nil, nil, fmt.Errorf("decoding client record: %w", err)
 	}
 	return cl, p, nil
 }
@@ -764,7 +786,7 @@ var ErrUnknownFormat = errors.New("emulator: the data was written by a newer ver
 // a new store, migrates an older one, and refuses a newer one.
 func checkFormat(ctx context.Context, st store.Store) error {
 	return st.Update(ctx, func(tx store.Tx) error {
-		s := &state{tx: tx, pools: &poolCache{}}
+		s := &state{tx: tx, decoded: &decodedRecords{}}
 		version := 0
 		raw, err := tx.Get(kindMeta, "format")
 		switch {

@@ -51,17 +51,9 @@ func (s *Server) withSubject(ctx context.Context, c *caller, fn func(st *state, 
 
 // getUser shows the token's user with the attributes the client the user
 // signed in through may read (its ReadAttributes).
-func (s *Server) getUser(ctx context.Context, c *caller, _ *cip.GetUserInput) (*cip.GetUserOutput, error) {
+func (s *Server) getUser(_ context.Context, c *caller, _ *cip.GetUserInput) (*cip.GetUserOutput, error) {
 	u := c.subject.user
-	var cl *appClient
-	err := s.view(ctx, func(st *state) (err error) {
-		cl, err = subjectClient(st, c.subject)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &cip.GetUserOutput{Username: aws.String(u.Username), UserAttributes: attributeList(cl.readable(u.Attributes))}, nil
+	return &cip.GetUserOutput{Username: aws.String(u.Username), UserAttributes: attributeList(c.client.readable(u.Attributes))}, nil
 }
 
 // updateUserAttributes changes the token's user's attributes: only those
