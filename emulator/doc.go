@@ -39,7 +39,9 @@
 //	attributes.go, password.go, filter.go, users.go   what those share
 //
 // A new kind of record is declared once in state.go with its owner (the
-// server, a pool or a user); deleting a pool or a user then removes it.
+// server, a pool or a user); deleting a pool or a user then removes it. A
+// change of the layout bumps the format version in format.go, with its
+// migration.
 //
 // To add an action: write its typed function in the file of its resource,
 // replace its notYet entry in actions.go with handle(access, function),
