@@ -226,8 +226,13 @@ func hasCustomAttribute(schema []schemaAttribute, name string) bool {
 	return slices.ContainsFunc(schema, func(a schemaAttribute) bool { return customName(a.Name) == customName(name) })
 }
 
+// schemaAttribute finds an attribute of p's schema by name. A
+// developer-only attribute is found by the name DescribeUserPool shows
+// (dev:custom:<name>) as well as by its custom:<name>.
 func (p *pool) schemaAttribute(name string) (schemaAttribute, bool) {
-	i := slices.IndexFunc(p.Schema, func(a schemaAttribute) bool { return a.Name == name })
+	i := slices.IndexFunc(p.Schema, func(a schemaAttribute) bool {
+		return a.Name == name || a.describedName() == name
+	})
 	if i < 0 {
 		return schemaAttribute{}, false
 	}
@@ -255,6 +260,7 @@ func (p *pool) checkAttributes(attrs []types.AttributeType, who attributeChange)
 		if !ok {
 			return nil, invalidParameter("Attribute does not exist in the schema.")
 		}
+		a.Name = def.Name // dev:custom:x is kept as custom:x
 		if a.Name == "sub" {
 			return nil, invalidParameter("Cannot modify the non-mutable attribute sub")
 		}

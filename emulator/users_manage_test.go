@@ -1007,3 +1007,30 @@ func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 		}
 	})
 }
+
+// A developer-only attribute is written by an administrator under the name
+// DescribeUserPool shows (dev:custom:<name>) as under custom:<name>, and
+// never by the user.
+func TestDeveloperOnlyAttributeNames(t *testing.T) {
+	t.Parallel()
+	srv := cognitotest.NewServer(t)
+	dev := withPool(t, srv, &cip.CreateUserPoolInput{
+		PoolName: aws.String("dev-attrs"), AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		Schema: []types.SchemaAttributeType{{Name: aws.String("score"), AttributeDataType: types.AttributeDataTypeNumber, DeveloperOnlyAttribute: aws.Bool(true)}},
+	}, nil)
+	signUpConfirmed(t, dev, "ana", password)
+	for _, name := range []string{"dev:custom:score", "custom:score"} {
+		_, err := sdk(dev).AdminUpdateUserAttributes(t.Context(), &cip.AdminUpdateUserAttributesInput{
+			UserPoolId: aws.String(dev.UserPoolID), Username: aws.String("ana"), UserAttributes: attrs(name, "7"),
+		})
+		if err != nil {
+			t.Fatalf("AdminUpdateUserAttributes(%s): %v", name, err)
+		}
+	}
+	if v, _ := attr(adminGetUser(t, dev, "ana").UserAttributes, "custom:score"); v != "7" {
+		t.Errorf("custom:score = %q, want 7", v)
+	}
+	token := signIn(t, dev, "ana", password).AccessToken
+	_, err := sdk(dev).UpdateUserAttributes(t.Context(), &cip.UpdateUserAttributesInput{AccessToken: token, UserAttributes: attrs("dev:custom:score", "9")})
+	expectErr[*types.NotAuthorizedException](t, err, "")
+}
