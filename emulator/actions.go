@@ -72,7 +72,7 @@ var actions = map[string]action{
 	"SetUserSettings":                  notYet,
 	"UpdateAuthEventFeedback":          notYet,
 
-	// Sign-in, challenges and tokens (auth.go, srp.go).
+	// Sign-in, challenges and tokens (auth.go, challenges.go, refresh.go).
 	"InitiateAuth":                handle(byClient, (*Server).initiateAuth),
 	"RespondToAuthChallenge":      handle(byClient, (*Server).respondToAuthChallenge),
 	"RevokeToken":                 handle(byClient, (*Server).revokeToken),

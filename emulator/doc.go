@@ -33,7 +33,9 @@
 //	users_admin.go   users as the administrator sees them (Admin*, ListUsers)
 //	users_self.go    users acting on themselves with an access token
 //	signup.go        sign-up, confirmation, account recovery
-//	auth.go, srp.go  sign-in, challenges, the lockout, token revocation
+//	auth.go          sign-in flows and what follows the first factor
+//	challenges.go    challenges and their answers
+//	lockout.go, srp.go, refresh.go   the lockout, SRP, refresh tokens
 //	groups.go        groups and membership
 //	tokens.go        signing keys, the tokens issued, access-token checks
 //	attributes.go, password.go, filter.go, users.go   what those share
@@ -71,8 +73,8 @@
 //     GetUser, UpdateUserAttributes, DeleteUserAttributes,
 //     VerifyUserAttribute, GetUserAttributeVerificationCode, ChangePassword,
 //     DeleteUser, GlobalSignOut.
-//   - Sign-in, challenges and tokens (auth.go, srp.go): InitiateAuth,
-//     RespondToAuthChallenge, RevokeToken.
+//   - Sign-in, challenges and tokens (auth.go, challenges.go, refresh.go):
+//     InitiateAuth, RespondToAuthChallenge, RevokeToken.
 //   - Groups (groups.go): CreateGroup, GetGroup, ListGroups, UpdateGroup,
 //     DeleteGroup, AdminAddUserToGroup, AdminRemoveUserFromGroup,
 //     AdminListGroupsForUser, ListUsersInGroup.
