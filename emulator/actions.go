@@ -76,8 +76,8 @@ var actions = map[string]action{
 	"InitiateAuth":                handle(byClient, (*Server).initiateAuth),
 	"RespondToAuthChallenge":      handle(byClient, (*Server).respondToAuthChallenge),
 	"RevokeToken":                 handle(byClient, (*Server).revokeToken),
-	"AdminInitiateAuth":           notYet,
-	"AdminRespondToAuthChallenge": notYet,
+	"AdminInitiateAuth":           handle(byIAM, (*Server).adminInitiateAuth),
+	"AdminRespondToAuthChallenge": handle(byIAM, (*Server).adminRespondToAuthChallenge),
 	"GetTokensFromRefreshToken":   notYet,
 	"GetUserAuthFactors":          notYet,
 

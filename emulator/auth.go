@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/google/uuid"
@@ -44,36 +45,85 @@ func (a *authStep) parameters() map[string]string {
 	return a.params
 }
 
-func (s *Server) initiateAuth(ctx context.Context, c *caller, in *cip.InitiateAuthInput) (*cip.InitiateAuthOutput, error) {
-	cl, p := c.client, c.pool
-	var step *authStep
-	var err error
-	switch in.AuthFlow {
-	case "USER_PASSWORD_AUTH":
-		if !cl.allowsFlow("ALLOW_USER_PASSWORD_AUTH") {
-			return nil, invalidParameter("USER_PASSWORD_AUTH flow not enabled for this client")
-		}
-		step, err = s.passwordAuth(ctx, c, in.AuthParameters)
-	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-		if !cl.allowsFlow("ALLOW_REFRESH_TOKEN_AUTH") {
-			return nil, invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client")
-		}
-		step, err = s.refreshAuth(ctx, c, in.AuthParameters)
-	case "USER_SRP_AUTH":
-		if !cl.allowsFlow("ALLOW_USER_SRP_AUTH") {
-			return nil, invalidParameter("USER_SRP_AUTH is not enabled for the client.")
-		}
-		step, err = s.srpAuth(ctx, c, in.AuthParameters)
-	case "CUSTOM_AUTH", "USER_AUTH":
-		return nil, invalidParameter("The local Cognito does not support the %s flow yet; use USER_PASSWORD_AUTH.", in.AuthFlow)
-	default:
-		return nil, invalidParameter("Initiate Auth method not supported.")
+func (a *authStep) adminInitiateOutput() *cip.AdminInitiateAuthOutput {
+	return &cip.AdminInitiateAuthOutput{
+		AuthenticationResult: a.result, ChallengeName: a.challenge,
+		ChallengeParameters: a.parameters(), Session: optional(a.session),
 	}
-	_ = p
+}
+
+func (a *authStep) adminRespondOutput() *cip.AdminRespondToAuthChallengeOutput {
+	return &cip.AdminRespondToAuthChallengeOutput{
+		AuthenticationResult: a.result, ChallengeName: a.challenge,
+		ChallengeParameters: a.parameters(), Session: optional(a.session),
+	}
+}
+
+// flow is an AuthFlow a sign-in starts with.
+type flow struct {
+	allow    string // the ExplicitAuthFlows value the client needs
+	disabled string // Cognito's answer when the client lacks it
+	public   bool   // InitiateAuth starts it
+	admin    bool   // AdminInitiateAuth starts it
+	start    func(s *Server, ctx context.Context, c *caller, params map[string]string) (*authStep, error)
+}
+
+// flows are the AuthFlow values of InitiateAuth and AdminInitiateAuth.
+var flows = map[types.AuthFlowType]flow{
+	"USER_PASSWORD_AUTH":       {"ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH flow not enabled for this client", true, false, (*Server).passwordAuth},
+	"ADMIN_USER_PASSWORD_AUTH": {"ALLOW_ADMIN_USER_PASSWORD_AUTH", "Auth flow not enabled for this client", false, true, (*Server).passwordAuth},
+	"ADMIN_NO_SRP_AUTH":        {"ALLOW_ADMIN_USER_PASSWORD_AUTH", "Auth flow not enabled for this client", false, true, (*Server).passwordAuth},
+	"USER_SRP_AUTH":            {"ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH is not enabled for the client.", true, true, (*Server).srpAuth},
+	"REFRESH_TOKEN_AUTH":       {"ALLOW_REFRESH_TOKEN_AUTH", "REFRESH_TOKEN_AUTH flow not enabled for this client", true, true, (*Server).refreshAuth},
+	"REFRESH_TOKEN":            {"ALLOW_REFRESH_TOKEN_AUTH", "REFRESH_TOKEN_AUTH flow not enabled for this client", true, true, (*Server).refreshAuth},
+}
+
+func (s *Server) initiateAuth(ctx context.Context, c *caller, in *cip.InitiateAuthInput) (*cip.InitiateAuthOutput, error) {
+	step, err := s.startSignIn(ctx, c, in.AuthFlow, in.AuthParameters)
 	if err != nil {
 		return nil, err
 	}
 	return step.initiateOutput(), nil
+}
+
+// adminInitiateAuth is a back end's sign-in of a user (IAM-authorized):
+// the same flows, with the administrator's password flow instead of
+// USER_PASSWORD_AUTH, and the challenges answered by
+// AdminRespondToAuthChallenge.
+func (s *Server) adminInitiateAuth(ctx context.Context, c *caller, in *cip.AdminInitiateAuthInput) (*cip.AdminInitiateAuthOutput, error) {
+	if err := s.adminSignInCaller(ctx, c, in.UserPoolId, in.ClientId); err != nil {
+		return nil, err
+	}
+	step, err := s.startSignIn(ctx, c, in.AuthFlow, in.AuthParameters)
+	if err != nil {
+		return nil, err
+	}
+	return step.adminInitiateOutput(), nil
+}
+
+// adminSignInCaller makes c the caller of an administrator's sign-in:
+// the client an Admin*Auth* call names, which must be of the pool it names.
+func (s *Server) adminSignInCaller(ctx context.Context, c *caller, poolID, clientID *string) error {
+	c.admin = true
+	return s.view(ctx, func(st *state) (err error) {
+		c.client, c.pool, err = st.poolClient(aws.ToString(poolID), aws.ToString(clientID))
+		return err
+	})
+}
+
+// startSignIn starts the flow a sign-in names, if the call may start it
+// and the client allows it.
+func (s *Server) startSignIn(ctx context.Context, c *caller, name types.AuthFlowType, params map[string]string) (*authStep, error) {
+	f, ok := flows[name]
+	switch {
+	case name == "CUSTOM_AUTH" || name == "USER_AUTH":
+		return nil, invalidParameter("The local Cognito does not support the %s flow yet; use USER_PASSWORD_AUTH.", name)
+	case !ok || (c.admin && !f.admin) || (!c.admin && !f.public):
+		return nil, invalidParameter("Initiate Auth method not supported.")
+	case !c.client.allowsFlow(f.allow):
+		return nil, invalidParameter("%s", f.disabled)
+	}
+	return f.start(s, ctx, c, params)
 }
 
 // passwordAuth is USER_PASSWORD_AUTH.
@@ -131,13 +181,10 @@ func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool
 	if !ok {
 		return nil, errIncorrectCredentials
 	}
-	cl, p := c.client, c.pool
-	var sess *session
-	var step *authStep
-	var u *user
-	var g *grant
-	err := s.update(ctx, func(st *state) (err error) {
-		u, err = st.userByKey(p, p.usernameKey(username))
+	p := c.pool
+	var next *outcome
+	err := s.update(ctx, func(st *state) error {
+		u, err := st.userByKey(p, p.usernameKey(username))
 		if isNotFound(err) {
 			return errIncorrectCredentials
 		}
@@ -155,26 +202,76 @@ func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool
 			return &commitThen{errUserNotConfirmed}
 		case u.Status == statusResetRequired:
 			return &commitThen{newError(excPasswordResetRequired, "Password reset required for the user")}
-		case u.Status == statusForceChangePassword:
-			if s.now().After(u.TemporaryPasswordExpires) && !u.TemporaryPasswordExpires.IsZero() {
-				return &commitThen{notAuthorized("Temporary password has expired and must be reset by an administrator.")}
-			}
-			step, err = s.newPasswordChallenge(st, cl, p, u)
-			return err
 		}
-		if sess, err = startSession(st, s.now(), cl, p, u); err != nil {
-			return err
-		}
-		g, err = s.grantFor(st, p, u)
+		next, err = s.proceed(st, c, u, progress{Admin: c.admin})
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if step != nil {
-		return step, nil
+	return s.finish(c, next)
+}
+
+// progress is how far a sign-in has come past its first factor, kept in
+// its challenge records from one step to the next.
+type progress struct {
+	Admin       bool `json:"admin,omitempty"`       // started by AdminInitiateAuth: answered by AdminRespondToAuthChallenge
+	PasswordSet bool `json:"passwordSet,omitempty"` // NEW_PASSWORD_REQUIRED answered
+	// The later stages (a remembered device, MFA) record theirs here.
+}
+
+// outcome is what a step of a sign-in leads to, decided in the write
+// transaction that took the step: the next challenge, or the new sign-in
+// and what its tokens need (signed afterwards, by finish).
+type outcome struct {
+	step *authStep
+	u    *user
+	sess *session
+	g    *grant
+}
+
+// signInStage is a stage a sign-in goes through after its first factor, in
+// order: it returns the challenge it asks, or nil when it has nothing to
+// ask (or was answered, as prog says).
+type signInStage func(s *Server, st *state, c *caller, u *user, prog *progress) (*authStep, error)
+
+// signInStages are the stages after the first factor and a new password.
+var signInStages []signInStage
+
+// proceed decides, in st, what follows a proven factor of u's sign-in: a
+// new password when u has a temporary one, then each later stage, then a
+// new sign-in (a session) for the tokens.
+func (s *Server) proceed(st *state, c *caller, u *user, prog progress) (*outcome, error) {
+	if u.Status == statusForceChangePassword && !prog.PasswordSet {
+		if s.now().After(u.TemporaryPasswordExpires) && !u.TemporaryPasswordExpires.IsZero() {
+			return nil, &commitThen{notAuthorized("Temporary password has expired and must be reset by an administrator.")}
+		}
+		step, err := s.newPasswordChallenge(st, c, u, prog)
+		return &outcome{step: step}, err
 	}
-	return s.authenticated(c, u, sess, g)
+	for _, stage := range signInStages {
+		if step, err := stage(s, st, c, u, &prog); err != nil || step != nil {
+			return &outcome{step: step}, err
+		}
+	}
+	sess, err := startSession(st, s.now(), c.client, c.pool, u)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.grantFor(st, c.pool, u)
+	if err != nil {
+		return nil, err
+	}
+	return &outcome{u: u, sess: sess, g: g}, nil
+}
+
+// finish answers a step of a sign-in: its challenge, or its tokens, signed
+// here, outside any transaction.
+func (s *Server) finish(c *caller, o *outcome) (*authStep, error) {
+	if o.step != nil {
+		return o.step, nil
+	}
+	return s.authenticated(c, o.u, o.sess, o.g)
 }
 
 // startSession records a new sign-in of u through cl.

@@ -28,6 +28,8 @@ type challengeRecord struct {
 	// NoSuchUser marks the challenge given for an unknown user when the
 	// client hides user existence: its answer fails as a wrong password.
 	NoSuchUser bool `json:"noSuchUser,omitempty"`
+	// Progress is how far the sign-in has come.
+	Progress progress `json:"progress,omitzero"`
 }
 
 // newChallenge stores a pending challenge of cl and returns its Session.
@@ -40,9 +42,9 @@ func (s *Server) newChallenge(st *state, cl *appClient, p *pool, rec *challengeR
 
 // newPasswordChallenge answers a sign-in with a temporary password: the
 // user must choose a new one (NEW_PASSWORD_REQUIRED).
-func (s *Server) newPasswordChallenge(st *state, cl *appClient, p *pool, u *user) (*authStep, error) {
-	rec := &challengeRecord{Name: "NEW_PASSWORD_REQUIRED", UsernameKey: p.usernameKey(u.Username)}
-	session, err := s.newChallenge(st, cl, p, rec)
+func (s *Server) newPasswordChallenge(st *state, c *caller, u *user, prog progress) (*authStep, error) {
+	rec := &challengeRecord{Name: "NEW_PASSWORD_REQUIRED", UsernameKey: c.pool.usernameKey(u.Username), Progress: prog}
+	session, err := s.newChallenge(st, c.client, c.pool, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +84,7 @@ func (s *Server) takeChallenge(st *state, c *caller, name, session string, u *us
 	if err != nil {
 		return nil, err
 	}
-	if rec.Name != name || rec.ClientID != c.client.ID {
+	if rec.Name != name || rec.ClientID != c.client.ID || rec.Progress.Admin != c.admin {
 		return nil, errInvalidSession
 	}
 	if s.now().After(rec.Expires) {
@@ -94,37 +96,69 @@ func (s *Server) takeChallenge(st *state, c *caller, name, session string, u *us
 	return rec, nil
 }
 
-func (s *Server) respondToAuthChallenge(ctx context.Context, c *caller, in *cip.RespondToAuthChallengeInput) (*cip.RespondToAuthChallengeOutput, error) {
-	var step *authStep
-	var err error
-	switch in.ChallengeName {
-	case "NEW_PASSWORD_REQUIRED":
-		step, err = s.newPasswordRequired(ctx, c, in)
-	case "PASSWORD_VERIFIER":
-		step, err = s.passwordVerifier(ctx, c, in)
-	default:
-		return nil, invalidParameter("The local Cognito does not support the %s challenge.", truncate(string(in.ChallengeName), 64))
+// challengeAnswer is an answer to a challenge, from
+// RespondToAuthChallenge or AdminRespondToAuthChallenge.
+type challengeAnswer struct {
+	name      types.ChallengeNameType
+	session   string
+	responses map[string]string
+}
+
+// challengeHandler checks the answer to one kind of challenge and takes
+// the sign-in to its next step.
+type challengeHandler func(s *Server, ctx context.Context, c *caller, a *challengeAnswer) (*authStep, error)
+
+// challengeHandlers is the registry of the challenges the local Cognito
+// asks, one handler each.
+var challengeHandlers = map[types.ChallengeNameType]challengeHandler{
+	"NEW_PASSWORD_REQUIRED": (*Server).newPasswordRequired,
+	"PASSWORD_VERIFIER":     (*Server).passwordVerifier,
+}
+
+// answer runs the handler of the challenge a is an answer to.
+func (s *Server) answer(ctx context.Context, c *caller, a *challengeAnswer) (*authStep, error) {
+	handler, ok := challengeHandlers[a.name]
+	if !ok {
+		return nil, invalidParameter("The local Cognito does not support the %s challenge.", truncate(string(a.name), 64))
 	}
+	return handler(s, ctx, c, a)
+}
+
+func (s *Server) respondToAuthChallenge(ctx context.Context, c *caller, in *cip.RespondToAuthChallengeInput) (*cip.RespondToAuthChallengeOutput, error) {
+	step, err := s.answer(ctx, c, &challengeAnswer{in.ChallengeName, aws.ToString(in.Session), in.ChallengeResponses})
 	if err != nil {
 		return nil, err
 	}
 	return step.respondOutput(), nil
 }
 
+// adminRespondToAuthChallenge answers a challenge of a sign-in that
+// AdminInitiateAuth started.
+func (s *Server) adminRespondToAuthChallenge(ctx context.Context, c *caller, in *cip.AdminRespondToAuthChallengeInput) (*cip.AdminRespondToAuthChallengeOutput, error) {
+	if err := s.adminSignInCaller(ctx, c, in.UserPoolId, in.ClientId); err != nil {
+		return nil, err
+	}
+	step, err := s.answer(ctx, c, &challengeAnswer{in.ChallengeName, aws.ToString(in.Session), in.ChallengeResponses})
+	if err != nil {
+		return nil, err
+	}
+	return step.adminRespondOutput(), nil
+}
+
 // newPasswordRequired answers NEW_PASSWORD_REQUIRED: the user's new
 // password replaces the temporary one and the user is signed in.
-func (s *Server) newPasswordRequired(ctx context.Context, c *caller, in *cip.RespondToAuthChallengeInput) (*authStep, error) {
-	name, password := in.ChallengeResponses["USERNAME"], in.ChallengeResponses["NEW_PASSWORD"]
+func (s *Server) newPasswordRequired(ctx context.Context, c *caller, in *challengeAnswer) (*authStep, error) {
+	name, password := in.responses["USERNAME"], in.responses["NEW_PASSWORD"]
 	if name == "" || password == "" {
 		return nil, invalidParameter("Missing required parameter USERNAME or NEW_PASSWORD")
 	}
 	if err := checkPasswordSyntax("NEW_PASSWORD", password); err != nil {
 		return nil, err
 	}
-	if err := checkSecretHash(c.client, in.ChallengeResponses["SECRET_HASH"], name); err != nil {
+	if err := checkSecretHash(c.client, in.responses["SECRET_HASH"], name); err != nil {
 		return nil, err
 	}
-	cl, p := c.client, c.pool
+	p := c.pool
 	var u *user
 	err := s.view(ctx, func(st *state) (err error) {
 		if u, err = st.user(p, name); isNotFound(err) {
@@ -142,13 +176,13 @@ func (s *Server) newPasswordRequired(ctx context.Context, c *caller, in *cip.Res
 	if err != nil {
 		return nil, err
 	}
-	var sess *session
-	var g *grant
+	var next *outcome
 	err = s.update(ctx, func(st *state) error {
 		if u, err = st.userByKey(p, p.usernameKey(u.Username)); err != nil {
 			return err
 		}
-		if _, err := s.takeChallenge(st, c, "NEW_PASSWORD_REQUIRED", aws.ToString(in.Session), u); err != nil {
+		rec, err := s.takeChallenge(st, c, "NEW_PASSWORD_REQUIRED", in.session, u)
+		if err != nil {
 			return err
 		}
 		setPassword(u, salt, verifier)
@@ -156,14 +190,13 @@ func (s *Server) newPasswordRequired(ctx context.Context, c *caller, in *cip.Res
 		if err := st.putUser(p, u); err != nil {
 			return err
 		}
-		if sess, err = startSession(st, s.now(), cl, p, u); err != nil {
-			return err
-		}
-		g, err = s.grantFor(st, p, u)
+		prog := rec.Progress
+		prog.PasswordSet = true
+		next, err = s.proceed(st, c, u, prog)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.authenticated(c, u, sess, g)
+	return s.finish(c, next)
 }

@@ -50,7 +50,7 @@
 // and run `go test ./emulator -run TestActionTableCoverage -update`, which
 // rewrites the lists below and the README's coverage table from the table.
 //
-// Implemented actions (60 of 126):
+// Implemented actions (62 of 126):
 //
 //   - User pools (pools.go): CreateUserPool, DescribeUserPool, ListUserPools,
 //     UpdateUserPool, DeleteUserPool, AddCustomAttributes,
@@ -74,7 +74,8 @@
 //     VerifyUserAttribute, GetUserAttributeVerificationCode, ChangePassword,
 //     DeleteUser, GlobalSignOut.
 //   - Sign-in, challenges and tokens (auth.go, challenges.go, refresh.go):
-//     InitiateAuth, RespondToAuthChallenge, RevokeToken.
+//     InitiateAuth, RespondToAuthChallenge, RevokeToken, AdminInitiateAuth,
+//     AdminRespondToAuthChallenge.
 //   - Groups (groups.go): CreateGroup, GetGroup, ListGroups, UpdateGroup,
 //     DeleteGroup, AdminAddUserToGroup, AdminRemoveUserFromGroup,
 //     AdminListGroupsForUser, ListUsersInGroup.
@@ -82,16 +83,16 @@
 // Not supported yet (they answer UnsupportedOperationException):
 // SetUserPoolMfaConfig, GetUserPoolMfaConfig, AdminSetUserSettings,
 // AdminListUserAuthEvents, AdminUpdateAuthEventFeedback, SetUserSettings,
-// UpdateAuthEventFeedback, AdminInitiateAuth, AdminRespondToAuthChallenge,
-// GetTokensFromRefreshToken, GetUserAuthFactors, AssociateSoftwareToken,
-// VerifySoftwareToken, SetUserMFAPreference, AdminSetUserMFAPreference,
-// ConfirmDevice, GetDevice, ListDevices, UpdateDeviceStatus, ForgetDevice,
-// AdminGetDevice, AdminListDevices, AdminUpdateDeviceStatus,
-// AdminForgetDevice, StartWebAuthnRegistration, CompleteWebAuthnRegistration,
-// ListWebAuthnCredentials, DeleteWebAuthnCredential, CreateResourceServer,
-// DescribeResourceServer, ListResourceServers, UpdateResourceServer,
-// DeleteResourceServer, CreateIdentityProvider, DescribeIdentityProvider,
-// ListIdentityProviders, UpdateIdentityProvider, DeleteIdentityProvider,
+// UpdateAuthEventFeedback, GetTokensFromRefreshToken, GetUserAuthFactors,
+// AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference,
+// AdminSetUserMFAPreference, ConfirmDevice, GetDevice, ListDevices,
+// UpdateDeviceStatus, ForgetDevice, AdminGetDevice, AdminListDevices,
+// AdminUpdateDeviceStatus, AdminForgetDevice, StartWebAuthnRegistration,
+// CompleteWebAuthnRegistration, ListWebAuthnCredentials,
+// DeleteWebAuthnCredential, CreateResourceServer, DescribeResourceServer,
+// ListResourceServers, UpdateResourceServer, DeleteResourceServer,
+// CreateIdentityProvider, DescribeIdentityProvider, ListIdentityProviders,
+// UpdateIdentityProvider, DeleteIdentityProvider,
 // GetIdentityProviderByIdentifier, AdminLinkProviderForUser,
 // AdminDisableProviderForUser, CreateManagedLoginBranding,
 // DescribeManagedLoginBranding, DescribeManagedLoginBrandingByClient,

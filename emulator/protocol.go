@@ -62,6 +62,10 @@ type caller struct {
 	// subject is the verified access token of a byToken action, with the
 	// user and sign-in it belongs to (as read before the action runs).
 	subject *authorized
+	// admin marks an administrator's sign-in (AdminInitiateAuth,
+	// AdminRespondToAuthChallenge), whose challenges only the
+	// administrator's calls answer.
+	admin bool
 }
 
 // action is the server side of one Cognito API operation. serve is nil for

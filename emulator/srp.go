@@ -9,8 +9,6 @@ import (
 	"encoding/hex"
 	"math/big"
 
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-
 	"github.com/cognitokit/cognito/internal/srp"
 )
 
@@ -98,8 +96,8 @@ func newPhantomKey() []byte {
 // challenge is consumed, and the attempt counted, in one transaction
 // before the proof is checked: of concurrent replays of one answer exactly
 // one is evaluated.
-func (s *Server) passwordVerifier(ctx context.Context, c *caller, in *cip.RespondToAuthChallengeInput) (*authStep, error) {
-	r := in.ChallengeResponses
+func (s *Server) passwordVerifier(ctx context.Context, c *caller, in *challengeAnswer) (*authStep, error) {
+	r := in.responses
 	name, blockB64, sigB64, timestamp := r["USERNAME"], r["PASSWORD_CLAIM_SECRET_BLOCK"], r["PASSWORD_CLAIM_SIGNATURE"], r["TIMESTAMP"]
 	if name == "" || blockB64 == "" || sigB64 == "" || timestamp == "" {
 		return nil, invalidParameter("Missing required parameter USERNAME, PASSWORD_CLAIM_SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE or TIMESTAMP")
