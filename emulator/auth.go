@@ -217,17 +217,23 @@ func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool
 type progress struct {
 	Admin       bool `json:"admin,omitempty"`       // started by AdminInitiateAuth: answered by AdminRespondToAuthChallenge
 	PasswordSet bool `json:"passwordSet,omitempty"` // NEW_PASSWORD_REQUIRED answered
-	// The later stages (a remembered device, MFA) record theirs here.
+	// DeviceKey is the remembered device the client named (DEVICE_KEY);
+	// DeviceProven, that it proved it is that device (DEVICE_SRP_AUTH).
+	DeviceKey    string `json:"deviceKey,omitempty"`
+	DeviceProven bool   `json:"deviceProven,omitempty"`
+	// MFADone: the user answered the MFA challenge (or set MFA up).
+	MFADone bool `json:"mfaDone,omitempty"`
 }
 
 // outcome is what a step of a sign-in leads to, decided in the write
 // transaction that took the step: the next challenge, or the new sign-in
 // and what its tokens need (signed afterwards, by finish).
 type outcome struct {
-	step *authStep
-	u    *user
-	sess *session
-	g    *grant
+	step   *authStep
+	u      *user
+	sess   *session
+	g      *grant
+	device *types.NewDeviceMetadataType // a device to remember, with the tokens
 }
 
 // signInStage is a stage a sign-in goes through after its first factor, in
@@ -235,8 +241,10 @@ type outcome struct {
 // ask (or was answered, as prog says).
 type signInStage func(s *Server, st *state, c *caller, u *user, prog *progress) (*authStep, error)
 
-// signInStages are the stages after the first factor and a new password.
-var signInStages []signInStage
+// signInStages are the stages after the first factor and a new password:
+// a remembered device proves itself (devices.go), then the user answers
+// MFA unless that device spares it (mfa.go).
+var signInStages = []signInStage{(*Server).deviceStage, (*Server).mfaStage}
 
 // proceed decides, in st, what follows a proven factor of u's sign-in: a
 // new password when u has a temporary one, then each later stage, then a
@@ -262,7 +270,11 @@ func (s *Server) proceed(st *state, c *caller, u *user, prog progress) (*outcome
 	if err != nil {
 		return nil, err
 	}
-	return &outcome{u: u, sess: sess, g: g}, nil
+	device, err := s.newDeviceMetadata(st, c, u, &prog)
+	if err != nil {
+		return nil, err
+	}
+	return &outcome{u: u, sess: sess, g: g, device: device}, nil
 }
 
 // finish answers a step of a sign-in: its challenge, or its tokens, signed
@@ -271,7 +283,11 @@ func (s *Server) finish(c *caller, o *outcome) (*authStep, error) {
 	if o.step != nil {
 		return o.step, nil
 	}
-	return s.authenticated(c, o.u, o.sess, o.g)
+	step, err := s.authenticated(c, o.u, o.sess, o.g)
+	if err == nil {
+		step.result.NewDeviceMetadata = o.device
+	}
+	return step, err
 }
 
 // startSession records a new sign-in of u through cl.

@@ -34,6 +34,7 @@ const (
 	kindRefresh    = "refresh"    // poolID/SHA-256 of a refresh token (hex) → session key
 	kindSession    = "session"    // poolID/usernameKey/originJTI
 	kindCode       = "code"       // poolID/usernameKey/purpose[:attribute]
+	kindDevice     = "device"     // poolID/usernameKey/deviceKey: a remembered device
 	kindMessage    = "message"    // zero-padded sequence number: the outbox
 	kindMeta       = "meta"       // counters and the format version
 )
@@ -68,6 +69,7 @@ var recordKinds = []struct {
 	{kindRefresh, ownedByPool},
 	{kindSession, ownedByUser},
 	{kindCode, ownedByUser},
+	{kindDevice, ownedByUser},
 }
 
 // state is one transaction's typed view of the server's records.
