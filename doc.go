@@ -19,6 +19,12 @@
 //		// ask for the code
 //	}
 //
+// A sign-in that may need more steps than a password — a new password for
+// a user an administrator created, an MFA code — goes step by step:
+// SignIn (or AdminSignIn, for a back end) returns the tokens or the Step
+// Cognito asks for, and Answer answers it and returns the next one.
+// WithSRP proves the password without sending it.
+//
 // NewFromEnv reads the configuration from COGNITO_USER_POOL_ID,
 // COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET and AWS_REGION; the SDK's own
 // AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER points it at a local Cognito.

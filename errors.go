@@ -52,6 +52,10 @@ var (
 	// ErrChallengeRequired: sign-in needs another step; Error.Challenge
 	// says which.
 	ErrChallengeRequired = errors.New("challenge required")
+	// ErrSignInExpired: a sign-in's step was answered after its session
+	// expired (a few minutes) or was already answered; start the sign-in
+	// again.
+	ErrSignInExpired = errors.New("sign-in session expired")
 	// ErrSessionEnded: a Session can no longer refresh its tokens (signed
 	// out, refresh token expired, user gone); sign in again. The cause's
 	// kind matches too.
@@ -145,6 +149,8 @@ func kindOf(code, msg string) error {
 			return ErrInvalidCredentials
 		case strings.Contains(msg, "Password attempts exceeded"):
 			return ErrTooManyRequests
+		case strings.Contains(msg, "Invalid session for the user"):
+			return ErrSignInExpired
 		case strings.Contains(msg, "has expired"):
 			return ErrTokenExpired
 		}

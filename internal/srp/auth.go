@@ -78,15 +78,35 @@ func (c *ServerChallenge) Key(clientPublic, verifier []byte) ([]byte, error) {
 	return derive(S, u), nil
 }
 
+// NewClientSecret draws the client's secret a (128 random bytes, as
+// Cognito's own clients draw it) and returns it with A = g^a mod N, which
+// the client sends as SRP_A.
+func NewClientSecret() (a, clientPublic []byte, err error) {
+	for {
+		a = make([]byte, 128)
+		if _, err := rand.Read(a); err != nil {
+			return nil, nil, fmt.Errorf("srp: drawing a: %w", err)
+		}
+		A := ClientPublic(a)
+		if new(big.Int).SetBytes(A).Sign() != 0 {
+			return a, A, nil
+		}
+	}
+}
+
 // ClientKey is the client's side: from its secret a and public A, the
 // server's B and salt, and the password, S = (B - k·g^x)^(a + u·x) mod N.
-// The local Cognito does not need it; tests use it to play a client.
+// A B that is 0 mod N, or a scrambling parameter u of 0, is refused: a
+// server sending either could predict the key.
 func ClientKey(poolName, username, password string, salt, a, clientPublic, serverPublic []byte) ([]byte, error) {
 	A, B := new(big.Int).SetBytes(clientPublic), new(big.Int).SetBytes(serverPublic)
 	if new(big.Int).Mod(B, groupN).Sign() == 0 {
 		return nil, errBadPublicValue
 	}
 	u := hashInts(A, B)
+	if u.Sign() == 0 {
+		return nil, errBadPublicValue
+	}
 	x := privateKey(poolName, username, password, salt)
 	gx := new(big.Int).Exp(groupG, x, groupN)
 	base := new(big.Int).Sub(B, new(big.Int).Mul(multiplier, gx))

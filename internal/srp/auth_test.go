@@ -81,3 +81,35 @@ func TestZeroPublicValuesAreRefused(t *testing.T) {
 		t.Error("B = N accepted")
 	}
 }
+
+// A client secret drawn by NewClientSecret gives its public value, and a
+// whole exchange with it agrees with the server; a server B of 0 mod N is
+// refused.
+func TestNewClientSecret(t *testing.T) {
+	a, A, err := NewClientSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != 128 || !bytes.Equal(A, ClientPublic(a)) {
+		t.Fatalf("a is %d bytes, A = g^a: %v", len(a), bytes.Equal(A, ClientPublic(a)))
+	}
+	salt, verifier, err := NewVerifier("pool", "ana", "Passw0rd!")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewServerChallenge(verifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientKey, err := ClientKey("pool", "ana", "Passw0rd!", salt, a, A, srv.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	serverKey, err := srv.Key(A, verifier)
+	if err != nil || !bytes.Equal(clientKey, serverKey) {
+		t.Fatalf("keys differ (%v)", err)
+	}
+	if _, err := ClientKey("pool", "ana", "Passw0rd!", salt, a, A, groupN.Bytes()); err == nil {
+		t.Error("a server B equal to N was accepted")
+	}
+}

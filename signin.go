@@ -1,0 +1,366 @@
+package cognito
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitokit/cognito/internal/srp"
+)
+
+// A sign-in step by step: SignIn (or AdminSignIn) starts it, and each
+// Answer answers the step Cognito asks for — a new password, an MFA code,
+// a choice — until the tokens.
+//
+//	s, err := client.SignIn(ctx, "ana@example.com", password, cognito.WithSRP())
+//	for err == nil && s.Tokens == nil {
+//		s, err = client.Answer(ctx, s, ask(s.Step)) // the code, the new password...
+//	}
+
+// StepKind is a step Cognito asks for before it issues tokens; its value
+// is the name of Cognito's challenge.
+type StepKind string
+
+// The steps a sign-in can ask for, and what Answer takes for each.
+const (
+	// StepNewPassword: the user signed in with a temporary password and
+	// must choose a new one. Answer: the new password.
+	StepNewPassword StepKind = "NEW_PASSWORD_REQUIRED"
+	// StepTOTPCode: the code of the user's authenticator app. Answer: the
+	// six digits.
+	StepTOTPCode StepKind = "SOFTWARE_TOKEN_MFA"
+	// StepSMSCode: the code Cognito sent by SMS (Step.CodeDelivery says
+	// where). Answer: the code.
+	StepSMSCode StepKind = "SMS_MFA"
+	// StepEmailCode: the code Cognito sent by email. Answer: the code.
+	StepEmailCode StepKind = "EMAIL_OTP"
+	// StepSMSOTP: the one-time code of a passwordless sign-in by SMS.
+	// Answer: the code.
+	StepSMSOTP StepKind = "SMS_OTP"
+	// StepSelectMFA: the user has several MFA methods and chooses one.
+	// Answer: one of Step.Options (StepTOTPCode, StepSMSCode or
+	// StepEmailCode, as strings).
+	StepSelectMFA StepKind = "SELECT_MFA_TYPE"
+	// StepSetUpTOTP: MFA is required and the user has none: add
+	// Step.TOTP to an authenticator app. Answer: the code it shows.
+	StepSetUpTOTP StepKind = "MFA_SETUP"
+	// StepSelectFactor: a choice-based sign-in offers several first
+	// factors. Answer: one of Step.Options.
+	StepSelectFactor StepKind = "SELECT_CHALLENGE"
+)
+
+// Step is what a sign-in waits for.
+type Step struct {
+	Kind StepKind
+	// CodeDelivery says where Cognito sent a code (SMS and email steps).
+	CodeDelivery *CodeDelivery
+	// Options are the choices of StepSelectMFA and StepSelectFactor.
+	Options []string
+	// TOTP is the secret to add to an authenticator app (StepSetUpTOTP).
+	TOTP *TOTPSecret
+	// Parameters are the challenge's parameters as Cognito sent them.
+	Parameters map[string]string
+}
+
+// TOTPSecret is a new authenticator-app (TOTP) secret.
+type TOTPSecret struct {
+	// Secret is the base32 secret, for typing into an app.
+	Secret string
+	// URI is the otpauth:// URI that carries it, for a QR code.
+	URI string
+}
+
+// SignIn is where a sign-in stands: done (Tokens set) or waiting for the
+// answer to Step. It is a value to pass back to Answer, valid for the few
+// minutes Cognito keeps a sign-in session (the app client's
+// AuthSessionValidity).
+type SignIn struct {
+	// Tokens are the user's tokens, once the sign-in is done.
+	Tokens *Tokens
+	// Step is what Cognito asks for next, while it is not.
+	Step *Step
+
+	challenge types.ChallengeNameType
+	session   string
+	username  string // the username Cognito names (USER_ID_FOR_SRP)
+	admin     bool   // started by AdminSignIn
+	issuer    string // for TOTP URIs
+}
+
+// SignInOption configures SignIn.
+type SignInOption func(*signInOptions)
+
+type signInOptions struct {
+	srp        bool
+	totpIssuer string
+}
+
+// WithSRP proves the password with Cognito's SRP (USER_SRP_AUTH): the
+// password never leaves the process. The app client must allow
+// ALLOW_USER_SRP_AUTH; without this option SignIn sends the password
+// (USER_PASSWORD_AUTH, over TLS), which the client must allow instead.
+func WithSRP() SignInOption { return func(o *signInOptions) { o.srp = true } }
+
+// WithTOTPIssuer names the service in the otpauth:// URI of a TOTP set-up
+// (what the authenticator app shows); the default is "Cognito".
+func WithTOTPIssuer(name string) SignInOption {
+	return func(o *signInOptions) { o.totpIssuer = name }
+}
+
+func signInOptionsOf(opts []SignInOption) signInOptions {
+	o := signInOptions{totpIssuer: "Cognito"}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// SignIn starts signing username (or an alias such as the email) in with
+// a password and returns the tokens or the step Cognito asks for next.
+// Wrong credentials are ErrInvalidCredentials, as for Authenticate.
+func (c *Client) SignIn(ctx context.Context, username, password string, opts ...SignInOption) (*SignIn, error) {
+	o := signInOptionsOf(opts)
+	if o.srp {
+		return c.srpSignIn(ctx, username, password, o)
+	}
+	params := map[string]string{"USERNAME": username, "PASSWORD": password}
+	if h := c.secretHash(username); h != nil {
+		params["SECRET_HASH"] = *h
+	}
+	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		ClientId: aws.String(c.cfg.ClientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth, AuthParameters: params,
+	})
+	if err != nil {
+		return nil, c.fail("SignIn", err)
+	}
+	return c.signInState(ctx, "SignIn", &SignIn{username: username, issuer: o.totpIssuer}, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+}
+
+// AdminSignIn signs a user in from a back end (AdminInitiateAuth with
+// ADMIN_USER_PASSWORD_AUTH): it needs AWS credentials allowed to call
+// Cognito's administrator's operations, Config.UserPoolID, and an app
+// client that allows ALLOW_ADMIN_USER_PASSWORD_AUTH. Its steps are
+// answered with Answer, as SignIn's are.
+func (c *Client) AdminSignIn(ctx context.Context, username, password string, opts ...SignInOption) (*SignIn, error) {
+	o := signInOptionsOf(opts)
+	params := map[string]string{"USERNAME": username, "PASSWORD": password}
+	if h := c.secretHash(username); h != nil {
+		params["SECRET_HASH"] = *h
+	}
+	out, err := c.sdk.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{
+		UserPoolId: aws.String(c.cfg.UserPoolID), ClientId: aws.String(c.cfg.ClientID),
+		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: params,
+	})
+	if err != nil {
+		return nil, c.fail("AdminSignIn", err)
+	}
+	return c.signInState(ctx, "AdminSignIn", &SignIn{username: username, admin: true, issuer: o.totpIssuer}, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+}
+
+// srpSignIn is USER_SRP_AUTH: A to Cognito, then the proof of the password
+// over its PASSWORD_VERIFIER challenge, computed here.
+func (c *Client) srpSignIn(ctx context.Context, username, password string, o signInOptions) (*SignIn, error) {
+	a, A, err := srp.NewClientSecret()
+	if err != nil {
+		return nil, &Error{Op: "SignIn", Kind: ErrUnexpected, Err: err, lang: c.lang}
+	}
+	params := map[string]string{"USERNAME": username, "SRP_A": hex.EncodeToString(A)}
+	if h := c.secretHash(username); h != nil {
+		params["SECRET_HASH"] = *h
+	}
+	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		ClientId: aws.String(c.cfg.ClientID), AuthFlow: types.AuthFlowTypeUserSrpAuth, AuthParameters: params,
+	})
+	if err != nil {
+		return nil, c.fail("SignIn", err)
+	}
+	if out.ChallengeName != types.ChallengeNameTypePasswordVerifier {
+		return c.signInState(ctx, "SignIn", &SignIn{username: username, issuer: o.totpIssuer}, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+	}
+	cp := out.ChallengeParameters
+	userID := cp["USER_ID_FOR_SRP"]
+	salt, err1 := hex.DecodeString(cp["SALT"])
+	B, err2 := hex.DecodeString(cp["SRP_B"])
+	block, err3 := base64.StdEncoding.DecodeString(cp["SECRET_BLOCK"])
+	if userID == "" || errors.Join(err1, err2, err3) != nil {
+		return nil, &Error{Op: "SignIn", Kind: ErrUnexpected, lang: c.lang,
+			Err: errors.New("cognito: the PASSWORD_VERIFIER challenge lacks or garbles SALT, SRP_B, SECRET_BLOCK or USER_ID_FOR_SRP")}
+	}
+	poolName := srp.PoolName(c.cfg.UserPoolID)
+	if poolName == "" {
+		return nil, &Error{Op: "SignIn", Kind: ErrInvalidParameter, lang: c.lang,
+			Err: errors.New("cognito: SRP sign-in needs Config.UserPoolID (its part after the underscore is in the proof)")}
+	}
+	key, err := srp.ClientKey(poolName, userID, password, salt, a, A, B)
+	if err != nil {
+		return nil, &Error{Op: "SignIn", Kind: ErrUnexpected, Err: fmt.Errorf("cognito: SRP: %w", err), lang: c.lang}
+	}
+	timestamp := time.Now().UTC().Format(srp.TimestampLayout)
+	responses := map[string]string{
+		"USERNAME":                    userID,
+		"PASSWORD_CLAIM_SECRET_BLOCK": cp["SECRET_BLOCK"],
+		"TIMESTAMP":                   timestamp,
+		"PASSWORD_CLAIM_SIGNATURE":    base64.StdEncoding.EncodeToString(srp.Signature(key, poolName, userID, block, timestamp)),
+	}
+	s := &SignIn{username: userID, issuer: o.totpIssuer, challenge: types.ChallengeNameTypePasswordVerifier, session: aws.ToString(out.Session)}
+	return c.respond(ctx, "SignIn", s, responses)
+}
+
+// Answer answers the step s waits for and returns where the sign-in
+// stands then: the tokens, or the next step. A wrong code is
+// ErrCodeMismatch (the same step may be answered again while its session
+// lasts); a session that expired or was already answered is
+// ErrSignInExpired — start again.
+func (c *Client) Answer(ctx context.Context, s *SignIn, answer string) (*SignIn, error) {
+	if s == nil || s.Step == nil {
+		return nil, &Error{Op: "Answer", Kind: ErrInvalidParameter, lang: c.lang, Err: errors.New("cognito: the sign-in waits for no step")}
+	}
+	var key string
+	switch s.Step.Kind {
+	case StepNewPassword:
+		key = "NEW_PASSWORD"
+	case StepTOTPCode:
+		key = "SOFTWARE_TOKEN_MFA_CODE"
+	case StepSMSCode:
+		key = "SMS_MFA_CODE"
+	case StepEmailCode:
+		key = "EMAIL_OTP_CODE"
+	case StepSMSOTP:
+		key = "SMS_OTP_CODE"
+	case StepSelectMFA, StepSelectFactor:
+		key = "ANSWER"
+	case StepSetUpTOTP:
+		return c.verifyTOTPSetUp(ctx, s, answer)
+	default:
+		return nil, &Error{Op: "Answer", Kind: ErrUnexpected, lang: c.lang,
+			Err: errors.New("cognito: this library cannot answer the " + string(s.Step.Kind) + " challenge")}
+	}
+	return c.respond(ctx, "Answer", s, map[string]string{"USERNAME": s.username, key: answer})
+}
+
+// verifyTOTPSetUp answers MFA_SETUP: the code proves the app holds the
+// secret (VerifySoftwareToken), then the sign-in goes on.
+func (c *Client) verifyTOTPSetUp(ctx context.Context, s *SignIn, code string) (*SignIn, error) {
+	out, err := c.sdk.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: aws.String(s.session), UserCode: aws.String(code)})
+	if err != nil {
+		return nil, c.fail("Answer", err)
+	}
+	if out.Status != types.VerifySoftwareTokenResponseTypeSuccess {
+		return nil, &Error{Op: "Answer", Kind: ErrCodeMismatch, lang: c.lang, Err: errors.New("cognito: the authenticator code was not accepted")}
+	}
+	next := *s
+	next.session = aws.ToString(out.Session)
+	return c.respond(ctx, "Answer", &next, map[string]string{"USERNAME": s.username})
+}
+
+// respond sends responses to the challenge s waits for, with the
+// SECRET_HASH over the username Cognito named, through the call that
+// started the sign-in.
+func (c *Client) respond(ctx context.Context, op string, s *SignIn, responses map[string]string) (*SignIn, error) {
+	if h := c.secretHash(s.username); h != nil {
+		responses["SECRET_HASH"] = *h
+	}
+	next := &SignIn{username: s.username, admin: s.admin, issuer: s.issuer}
+	if s.admin {
+		out, err := c.sdk.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{
+			UserPoolId: aws.String(c.cfg.UserPoolID), ClientId: aws.String(c.cfg.ClientID),
+			ChallengeName: s.challenge, Session: optionalString(s.session), ChallengeResponses: responses,
+		})
+		if err != nil {
+			return nil, c.fail(op, err)
+		}
+		return c.signInState(ctx, op, next, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+	}
+	out, err := c.sdk.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
+		ClientId: aws.String(c.cfg.ClientID), ChallengeName: s.challenge, Session: optionalString(s.session), ChallengeResponses: responses,
+	})
+	if err != nil {
+		return nil, c.fail(op, err)
+	}
+	return c.signInState(ctx, op, next, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+}
+
+// signInState fills s from Cognito's answer: the tokens, or the next step
+// (for MFA_SETUP, after asking Cognito for the TOTP secret).
+func (c *Client) signInState(ctx context.Context, op string, s *SignIn, result *types.AuthenticationResultType, challenge types.ChallengeNameType, session *string, params map[string]string) (*SignIn, error) {
+	if result != nil {
+		t, err := c.tokens(op, result, challenge, session, params)
+		if err != nil {
+			return nil, err
+		}
+		s.Tokens = t
+		return s, nil
+	}
+	s.challenge, s.session = challenge, aws.ToString(session)
+	if name := params["USER_ID_FOR_SRP"]; name != "" {
+		s.username = name
+	} else if name := params["USERNAME"]; name != "" {
+		s.username = name
+	}
+	step := &Step{Kind: StepKind(challenge), Parameters: params}
+	switch step.Kind {
+	case StepSMSCode, StepEmailCode, StepSMSOTP:
+		step.CodeDelivery = &CodeDelivery{
+			Destination: params["CODE_DELIVERY_DESTINATION"],
+			Medium:      params["CODE_DELIVERY_DELIVERY_MEDIUM"],
+		}
+	case StepSelectMFA:
+		step.Options = jsonList(params["MFAS_CAN_CHOOSE"])
+	case StepSelectFactor:
+		step.Options = jsonList(params["AVAILABLE_CHALLENGES"])
+	case StepSetUpTOTP:
+		out, err := c.sdk.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: session})
+		if err != nil {
+			return nil, c.fail(op, err)
+		}
+		s.session = aws.ToString(out.Session)
+		step.TOTP = &TOTPSecret{Secret: aws.ToString(out.SecretCode), URI: totpURI(s.issuer, s.username, aws.ToString(out.SecretCode))}
+	case StepNewPassword:
+	default:
+		return nil, &Error{Op: op, Kind: ErrChallengeRequired, lang: c.lang,
+			Err:       errors.New("cognito: Cognito answered with the " + string(challenge) + " challenge, which this library does not answer"),
+			Challenge: &Challenge{Name: string(challenge), Session: s.session, Parameters: params}}
+	}
+	s.Step = step
+	return s, nil
+}
+
+// totpURI is the otpauth:// URI of a TOTP secret (Google's Key Uri Format,
+// which authenticator apps read from a QR code).
+func totpURI(issuer, account, secret string) string {
+	label := url.PathEscape(issuer) + ":" + url.PathEscape(account)
+	q := url.Values{"secret": {secret}, "issuer": {issuer}, "algorithm": {"SHA1"}, "digits": {"6"}, "period": {"30"}}
+	return "otpauth://totp/" + label + "?" + q.Encode()
+}
+
+// jsonList reads a challenge parameter that is a JSON list of strings
+// (MFAS_CAN_CHOOSE), tolerating a comma-separated one.
+func jsonList(v string) []string {
+	var out []string
+	if err := json.Unmarshal([]byte(v), &out); err == nil {
+		return out
+	}
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.Trim(strings.TrimSpace(s), `"[]`); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func optionalString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
