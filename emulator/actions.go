@@ -14,8 +14,8 @@ var actions = map[string]action{
 	"AddCustomAttributes":   handle(byIAM, (*Server).addCustomAttributes),
 	"GetSigningCertificate": handle(byIAM, (*Server).getSigningCertificate),
 	"GetCSVHeader":          handle(byIAM, (*Server).getCSVHeader),
-	"SetUserPoolMfaConfig":  notYet,
-	"GetUserPoolMfaConfig":  notYet,
+	"SetUserPoolMfaConfig":  handle(byIAM, (*Server).setUserPoolMfaConfig),
+	"GetUserPoolMfaConfig":  handle(byIAM, (*Server).getUserPoolMfaConfig),
 	"TagResource":           handle(byIAM, (*Server).tagResource),
 	"UntagResource":         handle(byIAM, (*Server).untagResource),
 	"ListTagsForResource":   handle(byIAM, (*Server).listTagsForResource),
@@ -78,25 +78,25 @@ var actions = map[string]action{
 	"RevokeToken":                 handle(byClient, (*Server).revokeToken),
 	"AdminInitiateAuth":           handle(byIAM, (*Server).adminInitiateAuth),
 	"AdminRespondToAuthChallenge": handle(byIAM, (*Server).adminRespondToAuthChallenge),
-	"GetTokensFromRefreshToken":   notYet,
+	"GetTokensFromRefreshToken":   handle(byClient, (*Server).getTokensFromRefreshToken),
 	"GetUserAuthFactors":          notYet,
 
-	// MFA.
-	"AssociateSoftwareToken":    notYet,
-	"VerifySoftwareToken":       notYet,
-	"SetUserMFAPreference":      notYet,
-	"AdminSetUserMFAPreference": notYet,
+	// Multi-factor authentication (mfa.go).
+	"AssociateSoftwareToken":    handle(byToken, (*Server).associateSoftwareToken),
+	"VerifySoftwareToken":       handle(byToken, (*Server).verifySoftwareToken),
+	"SetUserMFAPreference":      handle(byToken, (*Server).setUserMFAPreference),
+	"AdminSetUserMFAPreference": handle(byIAM, (*Server).adminSetUserMFAPreference),
 
-	// Devices.
-	"ConfirmDevice":           notYet,
-	"GetDevice":               notYet,
-	"ListDevices":             notYet,
-	"UpdateDeviceStatus":      notYet,
-	"ForgetDevice":            notYet,
-	"AdminGetDevice":          notYet,
-	"AdminListDevices":        notYet,
-	"AdminUpdateDeviceStatus": notYet,
-	"AdminForgetDevice":       notYet,
+	// Remembered devices (devices.go).
+	"ConfirmDevice":           handle(byToken, (*Server).confirmDevice),
+	"GetDevice":               handle(byToken, (*Server).getDevice),
+	"ListDevices":             handle(byToken, (*Server).listDevices),
+	"UpdateDeviceStatus":      handle(byToken, (*Server).updateDeviceStatus),
+	"ForgetDevice":            handle(byToken, (*Server).forgetDevice),
+	"AdminGetDevice":          handle(byIAM, (*Server).adminGetDevice),
+	"AdminListDevices":        handle(byIAM, (*Server).adminListDevices),
+	"AdminUpdateDeviceStatus": handle(byIAM, (*Server).adminUpdateDeviceStatus),
+	"AdminForgetDevice":       handle(byIAM, (*Server).adminForgetDevice),
 
 	// Passkeys.
 	"StartWebAuthnRegistration":    notYet,

@@ -258,7 +258,8 @@ func TestRespondToAuthChallengeRefused(t *testing.T) {
 		ClientId: aws.String(srv.ClientID), ChallengeName: types.ChallengeNameTypeSmsMfa, Session: aws.String(session),
 		ChallengeResponses: map[string]string{"USERNAME": "ana", "SMS_MFA_CODE": "123456"},
 	})
-	expectErr[*types.InvalidParameterException](t, err, "")
+	// Another challenge's answer: the session is not one of SMS_MFA.
+	expectErr[*types.NotAuthorizedException](t, err, "Invalid session for the user.")
 	_, err = sdk(srv).RespondToAuthChallenge(t.Context(), &cip.RespondToAuthChallengeInput{
 		ClientId: aws.String(srv.ClientID), ChallengeName: types.ChallengeNameTypeNewPasswordRequired, Session: aws.String(session),
 		ChallengeResponses: map[string]string{"USERNAME": "ana"},

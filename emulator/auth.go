@@ -143,7 +143,7 @@ func (s *Server) passwordAuth(ctx context.Context, c *caller, params map[string]
 	if err != nil {
 		return nil, err
 	}
-	return s.signIn(ctx, c, u.Username, passwordMatches(c.pool.ID, u, password))
+	return s.signIn(ctx, c, u.Username, passwordMatches(c.pool.ID, u, password), params["DEVICE_KEY"])
 }
 
 // signingInUser finds the user a sign-in names, after checking the
@@ -177,7 +177,8 @@ func (s *Server) signingInUser(ctx context.Context, c *caller, name, secretHash 
 // PASSWORD_VERIFIER) whose attempt was reserved: a wrong password stays
 // counted; a right one clears the count and gives tokens, or the
 // NEW_PASSWORD_REQUIRED challenge, or the error the user's state calls for.
-func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool) (*authStep, error) {
+// deviceKey is the remembered device the client named (DEVICE_KEY), if any.
+func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool, deviceKey string) (*authStep, error) {
 	if !ok {
 		return nil, errIncorrectCredentials
 	}
@@ -203,7 +204,7 @@ func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool
 		case u.Status == statusResetRequired:
 			return &commitThen{newError(excPasswordResetRequired, "Password reset required for the user")}
 		}
-		next, err = s.proceed(st, c, u, progress{Admin: c.admin})
+		next, err = s.proceed(st, c, u, progress{Admin: c.admin, DeviceKey: deviceKey})
 		return err
 	})
 	if err != nil {

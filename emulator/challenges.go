@@ -30,6 +30,10 @@ type challengeRecord struct {
 	NoSuchUser bool `json:"noSuchUser,omitempty"`
 	// Progress is how far the sign-in has come.
 	Progress progress `json:"progress,omitzero"`
+	// For MFA challenges (mfa.go): the code sent (SMS_MFA, EMAIL_OTP) and
+	// the wrong answers given so far.
+	Code     string `json:"code,omitempty"`
+	Failures int    `json:"failures,omitempty"`
 }
 
 // newChallenge stores a pending challenge of cl and returns its Session.
@@ -113,6 +117,14 @@ type challengeHandler func(s *Server, ctx context.Context, c *caller, a *challen
 var challengeHandlers = map[types.ChallengeNameType]challengeHandler{
 	"NEW_PASSWORD_REQUIRED": (*Server).newPasswordRequired,
 	"PASSWORD_VERIFIER":     (*Server).passwordVerifier,
+	"SOFTWARE_TOKEN_MFA":    (*Server).softwareTokenMFA,
+	"SMS_MFA":               (*Server).smsMFA,
+	"EMAIL_OTP":             (*Server).emailMFA,
+	"SELECT_MFA_TYPE":       (*Server).selectMFAType,
+	"MFA_SETUP":             (*Server).mfaSetup,
+	// Remembered devices (devices.go).
+	"DEVICE_SRP_AUTH":          (*Server).deviceSRPAuth,
+	"DEVICE_PASSWORD_VERIFIER": (*Server).devicePasswordVerifier,
 }
 
 // answer runs the handler of the challenge a is an answer to.

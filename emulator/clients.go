@@ -63,13 +63,14 @@ type clientSettings struct {
 	PreventUserExistenceErrors types.PreventUserExistenceErrorTypes
 	EnableTokenRevocation      *bool
 	AuthSessionValidity        *int32
+	RefreshTokenRotation       *types.RefreshTokenRotationType
 	inert                      clientInertSettings
 }
 
 // clientInertSettings are the settings of an app client that the local
 // Cognito stores and describes but does not act on yet: the OAuth 2.0
-// flows of the managed login (its endpoints do not exist yet), analytics,
-// refresh-token rotation and the propagation of user context data. Setting
+// flows of the managed login (its endpoints do not exist yet), analytics
+// and the propagation of user context data. Setting
 // any of them logs a warning (see Server.warnInertClientSettings).
 type clientInertSettings struct {
 	AllowedOAuthFlows                        []string                          `json:"allowedOAuthFlows,omitempty"`
@@ -80,7 +81,6 @@ type clientInertSettings struct {
 	DefaultRedirectURI                       string                            `json:"defaultRedirectURI,omitempty"`
 	SupportedIdentityProviders               []string                          `json:"supportedIdentityProviders,omitempty"`
 	AnalyticsConfiguration                   *types.AnalyticsConfigurationType `json:"analyticsConfiguration,omitempty"`
-	RefreshTokenRotation                     *types.RefreshTokenRotationType   `json:"refreshTokenRotation,omitempty"`
 	EnablePropagateAdditionalUserContextData bool                              `json:"enablePropagateAdditionalUserContextData,omitempty"`
 }
 
@@ -96,7 +96,6 @@ func (in *clientInertSettings) set() []string {
 		"DefaultRedirectURI":                       in.DefaultRedirectURI != "",
 		"SupportedIdentityProviders":               len(in.SupportedIdentityProviders) > 0,
 		"AnalyticsConfiguration":                   in.AnalyticsConfiguration != nil,
-		"RefreshTokenRotation":                     in.RefreshTokenRotation != nil,
 		"EnablePropagateAdditionalUserContextData": in.EnablePropagateAdditionalUserContextData,
 	} {
 		if isSet {
@@ -190,8 +189,54 @@ func (set *clientSettings) apply(cl *appClient, p *pool) error {
 	// phone_number_verified); custom attributes stay readable and writable
 	// here so that clients that do not list attributes keep working.
 	cl.ReadAttributes, cl.WriteAttributes = nilIfEmpty(set.ReadAttributes), nilIfEmpty(set.WriteAttributes)
+	if err := checkRotation(set.RefreshTokenRotation); err != nil {
+		return err
+	}
+	cl.RefreshTokenRotation = set.RefreshTokenRotation
 	cl.Inert = set.inert
 	return nil
+}
+
+// checkRotation validates a RefreshTokenRotation setting as AWS's model
+// does (Feature is required — the adapter checks that — and ENABLED or
+// DISABLED; RetryGracePeriodSeconds 0 to 60), in AWS's validation wording.
+// AWS documents no rule tying rotation to ExplicitAuthFlows (its guide
+// only says to turn REFRESH_TOKEN_AUTH off): a rotating client that lists
+// ALLOW_REFRESH_TOKEN_AUTH is accepted, and REFRESH_TOKEN_AUTH is refused
+// at sign-in (see refreshAuth).
+func checkRotation(r *types.RefreshTokenRotationType) error {
+	if r == nil {
+		return nil
+	}
+	if r.Feature != types.FeatureTypeEnabled && r.Feature != types.FeatureTypeDisabled {
+		return invalidParameter("1 validation error detected: Value '%s' at 'refreshTokenRotation.feature' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]", truncate(string(r.Feature), 32))
+	}
+	if g := r.RetryGracePeriodSeconds; g != nil && (*g < 0 || *g > 60) {
+		bound := "greater than or equal to 0"
+		if *g > 60 {
+			bound = "less than or equal to 60"
+		}
+		return invalidParameter("1 validation error detected: Value '%d' at 'refreshTokenRotation.retryGracePeriodSeconds' failed to satisfy constraint: Member must have value %s", *g, bound)
+	}
+	return nil
+}
+
+// rotates reports whether the client rotates refresh tokens: each refresh
+// (GetTokensFromRefreshToken) returns a new one and retires the one used.
+func (cl *appClient) rotates() bool {
+	return cl.RefreshTokenRotation != nil && cl.RefreshTokenRotation.Feature == types.FeatureTypeEnabled
+}
+
+// retryGracePeriod is how long a refresh token a rotation retired still
+// refreshes (AWS: "can remain valid for a period of time of up to 60
+// seconds. This allows for client-side retries"). AWS documents no default
+// for an unset RetryGracePeriodSeconds; it is 0 here, the value that
+// "disables the grace period" — the conservative choice.
+func (cl *appClient) retryGracePeriod() time.Duration {
+	if cl.RefreshTokenRotation == nil {
+		return 0
+	}
+	return time.Duration(aws.ToInt32(cl.RefreshTokenRotation.RetryGracePeriodSeconds)) * time.Second
 }
 
 // nilIfEmpty makes an empty list nil: an empty ReadAttributes is no
@@ -211,11 +256,12 @@ func settingsOfCreate(in *cip.CreateUserPoolClientInput) clientSettings {
 		ReadAttributes: in.ReadAttributes, WriteAttributes: in.WriteAttributes,
 		ExplicitAuthFlows: in.ExplicitAuthFlows, PreventUserExistenceErrors: in.PreventUserExistenceErrors,
 		EnableTokenRevocation: in.EnableTokenRevocation, AuthSessionValidity: in.AuthSessionValidity,
+		RefreshTokenRotation: in.RefreshTokenRotation,
 		inert: clientInertSettings{
 			AllowedOAuthFlows: enumStrings(in.AllowedOAuthFlows), AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient,
 			AllowedOAuthScopes: in.AllowedOAuthScopes, CallbackURLs: in.CallbackURLs, LogoutURLs: in.LogoutURLs,
 			DefaultRedirectURI: aws.ToString(in.DefaultRedirectURI), SupportedIdentityProviders: in.SupportedIdentityProviders,
-			AnalyticsConfiguration: in.AnalyticsConfiguration, RefreshTokenRotation: in.RefreshTokenRotation,
+			AnalyticsConfiguration:                   in.AnalyticsConfiguration,
 			EnablePropagateAdditionalUserContextData: aws.ToBool(in.EnablePropagateAdditionalUserContextData),
 		},
 	}
@@ -229,11 +275,12 @@ func settingsOfUpdate(in *cip.UpdateUserPoolClientInput) clientSettings {
 		ReadAttributes: in.ReadAttributes, WriteAttributes: in.WriteAttributes,
 		ExplicitAuthFlows: in.ExplicitAuthFlows, PreventUserExistenceErrors: in.PreventUserExistenceErrors,
 		EnableTokenRevocation: in.EnableTokenRevocation, AuthSessionValidity: in.AuthSessionValidity,
+		RefreshTokenRotation: in.RefreshTokenRotation,
 		inert: clientInertSettings{
 			AllowedOAuthFlows: enumStrings(in.AllowedOAuthFlows), AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient,
 			AllowedOAuthScopes: in.AllowedOAuthScopes, CallbackURLs: in.CallbackURLs, LogoutURLs: in.LogoutURLs,
 			DefaultRedirectURI: aws.ToString(in.DefaultRedirectURI), SupportedIdentityProviders: in.SupportedIdentityProviders,
-			AnalyticsConfiguration: in.AnalyticsConfiguration, RefreshTokenRotation: in.RefreshTokenRotation,
+			AnalyticsConfiguration:                   in.AnalyticsConfiguration,
 			EnablePropagateAdditionalUserContextData: aws.ToBool(in.EnablePropagateAdditionalUserContextData),
 		},
 	}
@@ -309,7 +356,7 @@ func (cl *appClient) shape() *types.UserPoolClientType {
 		DefaultRedirectURI:                       optional(cl.Inert.DefaultRedirectURI),
 		SupportedIdentityProviders:               cl.Inert.SupportedIdentityProviders,
 		AnalyticsConfiguration:                   cl.Inert.AnalyticsConfiguration,
-		RefreshTokenRotation:                     cl.Inert.RefreshTokenRotation,
+		RefreshTokenRotation:                     cl.RefreshTokenRotation,
 		EnablePropagateAdditionalUserContextData: aws.Bool(cl.Inert.EnablePropagateAdditionalUserContextData),
 	}
 	if cl.hasSecret() {

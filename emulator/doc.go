@@ -36,6 +36,9 @@
 //	auth.go          sign-in flows and what follows the first factor
 //	challenges.go    challenges and their answers
 //	lockout.go, srp.go, refresh.go   the lockout, SRP, refresh tokens
+//	devices.go       remembered devices: their sign-in stage and actions
+//	mfa.go           MFA: the pool's configuration, software tokens, user
+//	                 preferences, the MFA stage and challenges of a sign-in
 //	groups.go        groups and membership
 //	tokens.go        signing keys, the tokens issued, access-token checks
 //	attributes.go, password.go, filter.go, users.go   what those share
@@ -50,12 +53,12 @@
 // and run `go test ./emulator -run TestActionTableCoverage -update`, which
 // rewrites the lists below and the README's coverage table from the table.
 //
-// Implemented actions (62 of 126):
+// Implemented actions (78 of 126):
 //
 //   - User pools (pools.go): CreateUserPool, DescribeUserPool, ListUserPools,
 //     UpdateUserPool, DeleteUserPool, AddCustomAttributes,
-//     GetSigningCertificate, GetCSVHeader, TagResource, UntagResource,
-//     ListTagsForResource.
+//     GetSigningCertificate, GetCSVHeader, SetUserPoolMfaConfig,
+//     GetUserPoolMfaConfig, TagResource, UntagResource, ListTagsForResource.
 //   - App clients and their secrets (clients.go): CreateUserPoolClient,
 //     DescribeUserPoolClient, ListUserPoolClients, UpdateUserPoolClient,
 //     DeleteUserPoolClient, AddUserPoolClientSecret,
@@ -75,24 +78,24 @@
 //     DeleteUser, GlobalSignOut.
 //   - Sign-in, challenges and tokens (auth.go, challenges.go, refresh.go):
 //     InitiateAuth, RespondToAuthChallenge, RevokeToken, AdminInitiateAuth,
-//     AdminRespondToAuthChallenge.
+//     AdminRespondToAuthChallenge, GetTokensFromRefreshToken.
+//   - Multi-factor authentication (mfa.go): AssociateSoftwareToken,
+//     VerifySoftwareToken, SetUserMFAPreference, AdminSetUserMFAPreference.
+//   - Remembered devices (devices.go): ConfirmDevice, GetDevice, ListDevices,
+//     UpdateDeviceStatus, ForgetDevice, AdminGetDevice, AdminListDevices,
+//     AdminUpdateDeviceStatus, AdminForgetDevice.
 //   - Groups (groups.go): CreateGroup, GetGroup, ListGroups, UpdateGroup,
 //     DeleteGroup, AdminAddUserToGroup, AdminRemoveUserFromGroup,
 //     AdminListGroupsForUser, ListUsersInGroup.
 //
 // Not supported yet (they answer UnsupportedOperationException):
-// SetUserPoolMfaConfig, GetUserPoolMfaConfig, AdminSetUserSettings,
-// AdminListUserAuthEvents, AdminUpdateAuthEventFeedback, SetUserSettings,
-// UpdateAuthEventFeedback, GetTokensFromRefreshToken, GetUserAuthFactors,
-// AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference,
-// AdminSetUserMFAPreference, ConfirmDevice, GetDevice, ListDevices,
-// UpdateDeviceStatus, ForgetDevice, AdminGetDevice, AdminListDevices,
-// AdminUpdateDeviceStatus, AdminForgetDevice, StartWebAuthnRegistration,
-// CompleteWebAuthnRegistration, ListWebAuthnCredentials,
-// DeleteWebAuthnCredential, CreateResourceServer, DescribeResourceServer,
-// ListResourceServers, UpdateResourceServer, DeleteResourceServer,
-// CreateIdentityProvider, DescribeIdentityProvider, ListIdentityProviders,
-// UpdateIdentityProvider, DeleteIdentityProvider,
+// AdminSetUserSettings, AdminListUserAuthEvents, AdminUpdateAuthEventFeedback,
+// SetUserSettings, UpdateAuthEventFeedback, GetUserAuthFactors,
+// StartWebAuthnRegistration, CompleteWebAuthnRegistration,
+// ListWebAuthnCredentials, DeleteWebAuthnCredential, CreateResourceServer,
+// DescribeResourceServer, ListResourceServers, UpdateResourceServer,
+// DeleteResourceServer, CreateIdentityProvider, DescribeIdentityProvider,
+// ListIdentityProviders, UpdateIdentityProvider, DeleteIdentityProvider,
 // GetIdentityProviderByIdentifier, AdminLinkProviderForUser,
 // AdminDisableProviderForUser, CreateManagedLoginBranding,
 // DescribeManagedLoginBranding, DescribeManagedLoginBrandingByClient,
@@ -119,7 +122,8 @@
 // expire (24 h for sign-up, 1 h for password reset) and stop working after
 // five wrong tries; five wrong passwords lock a user out with a doubling
 // delay, counted atomically however many attempts race; a challenge answer
-// is single use; passwords are kept only as Cognito's SRP verifier and
+// is single use; MFA is enforced as the pool is configured, with RFC 6238
+// software tokens whose codes are good once; passwords are kept only as Cognito's SRP verifier and
 // refresh tokens only as a hash. Token issuers are <public URL>/<poolId>,
 // where the public URL is the address the client used (or WithBaseURL).
 //

@@ -24,6 +24,7 @@ type pool struct {
 	CaseSensitive       bool              `json:"caseSensitive"`
 	Schema              []schemaAttribute `json:"schema"`
 	MFAConfiguration    string            `json:"mfa"`
+	MFAFactors          mfaFactors        `json:"mfaFactors,omitzero"` // the MFA factors offered (mfa.go)
 	DeletionProtection  string            `json:"deletionProtection,omitempty"`
 	Tags                map[string]string `json:"tags,omitempty"`
 	AdminCreateUserOnly bool              `json:"adminCreateUserOnly,omitempty"`
@@ -138,6 +139,11 @@ type appClient struct {
 	WriteAttributes            []string      `json:"writeAttributes,omitempty"`
 	EnableTokenRevocation      bool          `json:"enableTokenRevocation"`
 	AuthSessionValidity        int32         `json:"authSessionValidity"`
+	// RefreshTokenRotation is the client's refresh-token rotation as set
+	// (nil when never set: disabled); see rotates and retryGracePeriod.
+	// Records written while it was an inert setting hold it in Inert
+	// (see UnmarshalJSON).
+	RefreshTokenRotation *types.RefreshTokenRotationType `json:"refreshTokenRotation,omitempty"`
 	// Inert are the settings stored and described but not acted on yet.
 	Inert clientInertSettings `json:"inert,omitzero"`
 }
@@ -166,6 +172,17 @@ func (c *appClient) UnmarshalJSON(raw []byte) error {
 	}
 	if len(c.Secrets) == 0 && c.Secret != "" {
 		c.Secrets = []clientSecret{{ID: secretID(c.ID, c.Created), Value: c.Secret, Created: c.Created}}
+	}
+	if c.RefreshTokenRotation == nil {
+		var old struct {
+			Inert struct {
+				RefreshTokenRotation *types.RefreshTokenRotationType `json:"refreshTokenRotation"`
+			} `json:"inert"`
+		}
+		if err := json.Unmarshal(raw, &old); err != nil {
+			return err
+		}
+		c.RefreshTokenRotation = old.Inert.RefreshTokenRotation
 	}
 	return nil
 }
@@ -259,6 +276,8 @@ type user struct {
 	// AttributesRequireVerificationBeforeUpdate names the attribute: until
 	// then the old value stays, verified and a sign-in alias.
 	Pending map[string]string `json:"pending,omitempty"`
+	// MFA is the user's software token and MFA preferences (mfa.go).
+	MFA userMFA `json:"mfa,omitzero"`
 
 	// indexed are the sign-in aliases the store's index holds for the
 	// user (attribute → value), as the state layer read or last wrote it.
@@ -298,6 +317,12 @@ type session struct {
 	RefreshHash string    `json:"refreshHash"`
 	AuthTime    time.Time `json:"authTime"`
 	Expires     time.Time `json:"expires"`
+	// PreviousHash is the refresh token the last rotation replaced (on a
+	// client with refresh-token rotation), and PreviousUntil the end of its
+	// retry grace period: until then it still refreshes, after it its use
+	// is a reuse. Both are empty in records written before rotation.
+	PreviousHash  string    `json:"previousHash,omitempty"`
+	PreviousUntil time.Time `json:"previousUntil,omitzero"`
 
 	// refreshToken is the token itself, known only when the session is
 	// created; it is never stored.

@@ -123,6 +123,9 @@ func applyPoolSettings(p *pool, in *poolSettings, prev *pool) error {
 	if err := applyMessaging(p, in); err != nil {
 		return err
 	}
+	if err := applyPoolMFA(p, prev); err != nil {
+		return err
+	}
 	p.DeviceConfiguration = in.DeviceConfiguration
 
 	p.AttributesRequireVerificationBeforeUpdate = nil
@@ -414,9 +417,6 @@ func lambdaTriggers(c *types.LambdaConfigType) []string {
 // warnInertSettings logs the settings p stores that the local Cognito does
 // not act on yet, so that they are never silently dropped.
 func (s *Server) warnInertSettings(p *pool) {
-	if p.MFAConfiguration != string(types.UserPoolMfaTypeOff) {
-		s.log.Warn("MFA is configured but not enforced by the local Cognito yet", "userPoolId", p.ID, "mfaConfiguration", p.MFAConfiguration)
-	}
 	if names := lambdaTriggers(p.LambdaConfig); len(names) > 0 {
 		s.log.Warn("Lambda triggers are stored but not invoked by the local Cognito yet", "userPoolId", p.ID, "triggers", strings.Join(names, ","))
 	}

@@ -210,7 +210,7 @@ func TestPoolManageCreateStoresSettings(t *testing.T) {
 	}
 	// What is stored but not acted on yet is said, never dropped silently.
 	logged := log.String()
-	for _, want := range []string{"MFA is configured but not enforced", "Lambda triggers are stored but not invoked", "PreSignUp,PostConfirmation"} {
+	for _, want := range []string{"Lambda triggers are stored but not invoked", "PreSignUp,PostConfirmation"} {
 		if !strings.Contains(logged, want) {
 			t.Errorf("the log does not say %q:\n%s", want, logged)
 		}
@@ -344,17 +344,23 @@ func TestPoolManageCreateInvalidSettings(t *testing.T) {
 	})
 }
 
-// MFA ON or OPTIONAL is stored (and logged as not enforced yet), not
-// refused.
+// MFA ON or OPTIONAL needs a factor: at creation, an SMS configuration
+// (software tokens and email come with SetUserPoolMfaConfig, mfa_test.go).
+// It is enforced, so no longer logged as inert.
 func TestPoolManageMFAStored(t *testing.T) {
 	t.Parallel()
 	srv, log := serverWithLog(t)
-	id := pmCreate(t, srv, &cip.CreateUserPoolInput{MfaConfiguration: types.UserPoolMfaTypeOn})
+	_, err := sdk(srv).CreateUserPool(t.Context(), &cip.CreateUserPoolInput{PoolName: aws.String("on"), MfaConfiguration: types.UserPoolMfaTypeOn})
+	expectErr[*types.InvalidParameterException](t, err, "SMS configuration and Auto verification for phone_number are required when MFA is required/optional")
+	id := pmCreate(t, srv, &cip.CreateUserPoolInput{
+		MfaConfiguration: types.UserPoolMfaTypeOn,
+		SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sms")},
+	})
 	if got := pmDescribe(t, srv, id).MfaConfiguration; got != types.UserPoolMfaTypeOn {
 		t.Errorf("MfaConfiguration = %q, want ON", got)
 	}
-	if !strings.Contains(log.String(), "MFA is configured but not enforced") {
-		t.Error("MFA ON is not logged as not enforced yet")
+	if strings.Contains(log.String(), "MFA is configured but not enforced") {
+		t.Error("MFA ON is logged as not enforced")
 	}
 }
 

@@ -136,7 +136,14 @@ func (s *Server) resolveCaller(ctx context.Context, acc access, c *caller, in an
 		}
 		return nil
 	case byToken:
-		token := stringMember(reflect.ValueOf(in).Elem(), "AccessToken")
+		v := reflect.ValueOf(in).Elem()
+		token := stringMember(v, "AccessToken")
+		if token == "" && v.FieldByName("Session").IsValid() {
+			// AssociateSoftwareToken and VerifySoftwareToken take an
+			// access token or a sign-in Session: given only the Session,
+			// the action resolves it (mfa.go).
+			return nil
+		}
 		return s.view(ctx, func(st *state) (err error) {
 			if c.subject, err = s.authorize(st, token); err != nil {
 				return err

@@ -28,7 +28,7 @@ func (s *Server) srpAuth(ctx context.Context, c *caller, params map[string]strin
 		return nil, invalidParameter("Missing or invalid parameter SRP_A")
 	}
 	cl, p := c.client, c.pool
-	rec := &challengeRecord{Name: "PASSWORD_VERIFIER", SRPA: clientPublic.Bytes()}
+	rec := &challengeRecord{Name: "PASSWORD_VERIFIER", SRPA: clientPublic.Bytes(), Progress: progress{Admin: c.admin, DeviceKey: params["DEVICE_KEY"]}}
 	var salt, verifier []byte
 	username := name
 	u, err := s.signingInUser(ctx, c, name, params["SECRET_HASH"])
@@ -148,5 +148,9 @@ func (s *Server) passwordVerifier(ctx context.Context, c *caller, in *challengeA
 	}
 	key, err := srp.RestoreServerChallenge(rec.SRPb, rec.SRPB).Key(rec.SRPA, u.Verifier)
 	ok := err == nil && hmac.Equal(signature, srp.Signature(key, srp.PoolName(p.ID), u.Username, block, timestamp))
-	return s.signIn(ctx, c, u.Username, ok)
+	deviceKey := rec.Progress.DeviceKey
+	if r["DEVICE_KEY"] != "" { // named again (or only) in the answer, as amazon-cognito-identity-js does
+		deviceKey = r["DEVICE_KEY"]
+	}
+	return s.signIn(ctx, c, u.Username, ok, deviceKey)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -31,7 +32,7 @@ const (
 	kindAlias      = "alias"      // poolID/attribute/valueKey → usernameKey
 	kindGroup      = "group"      // poolID/groupName
 	kindChallenge  = "challenge"  // poolID/SHA-256 of a challenge session (hex)
-	kindRefresh    = "refresh"    // poolID/SHA-256 of a refresh token (hex) → session key
+	kindRefresh    = "refresh"    // poolID/SHA-256 of a refresh token (hex) → session key: its current and previous (rotated-out) token
 	kindSession    = "session"    // poolID/usernameKey/originJTI
 	kindCode       = "code"       // poolID/usernameKey/purpose[:attribute]
 	kindDevice     = "device"     // poolID/usernameKey/deviceKey: a remembered device
@@ -155,7 +156,7 @@ func scan[T any](st *state, kind, prefix string, fn func(key string, v *T) error
 }
 
 // deleteUnder removes every record of kind whose key starts with prefix.
-// Sessions take their refresh-token entry with them.
+// Sessions take their refresh-token entries with them.
 func (st *state) deleteUnder(kind, prefix string) error {
 	var keys []string
 	var refresh []string
@@ -166,7 +167,9 @@ func (st *state) deleteUnder(kind, prefix string) error {
 			if err := json.Unmarshal(raw, &sess); err != nil {
 				return fmt.Errorf("decoding session record: %w", err)
 			}
-			refresh = append(refresh, refreshKey(sess.PoolID, sess.RefreshHash))
+			for _, h := range sess.refreshHashes() {
+				refresh = append(refresh, refreshKey(sess.PoolID, h))
+			}
 		}
 		return nil
 	})
@@ -552,7 +555,7 @@ func (st *state) putUser(p *pool, u *user) error {
 }
 
 // deleteUser removes u and everything it owns: its indexes, sign-ins,
-// codes (and, as they come, devices and MFA secrets).
+// codes, devices (and, as they come, MFA secrets).
 func (st *state) deleteUser(p *pool, u *user) error {
 	ukey := userKey(p.ID, p.usernameKey(u.Username))
 	for _, k := range recordKinds {
@@ -593,13 +596,43 @@ func sessionKey(poolID, ukey, originJTI string) string {
 
 func refreshKey(poolID, hash string) string { return poolID + "/" + hash }
 
-// putSession stores a new sign-in with its refresh-token entry.
+// refreshHashes are the hashes the refresh-token entries of sess are
+// kept under: its current refresh token and, after a rotation, the one it
+// replaced (kept after its grace period too, so that its reuse is told
+// apart from an unknown token, until the next rotation replaces it).
+func (sess *session) refreshHashes() []string {
+	if sess.PreviousHash == "" {
+		return []string{sess.RefreshHash}
+	}
+	return []string{sess.RefreshHash, sess.PreviousHash}
+}
+
+// putSession stores a new sign-in with its refresh-token entries.
 func (st *state) putSession(sess *session) error {
 	key := sessionKey(sess.PoolID, sess.UsernameKey, sess.OriginJTI)
 	if err := st.put(kindSession, key, sess); err != nil {
 		return err
 	}
-	return st.tx.Put(kindRefresh, refreshKey(sess.PoolID, sess.RefreshHash), []byte(key))
+	for _, h := range sess.refreshHashes() {
+		if err := st.tx.Put(kindRefresh, refreshKey(sess.PoolID, h), []byte(key)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateSession stores sess, a changed sign-in that was stored as was (a
+// refresh-token rotation), bringing its refresh-token entries in line: the
+// hashes was has and sess no longer has are dropped, new ones added.
+func (st *state) updateSession(was, sess *session) error {
+	for _, h := range was.refreshHashes() {
+		if !slices.Contains(sess.refreshHashes(), h) {
+			if err := st.tx.Delete(kindRefresh, refreshKey(sess.PoolID, h)); err != nil {
+				return err
+			}
+		}
+	}
+	return st.putSession(sess)
 }
 
 // session reads a sign-in, or store.ErrNotFound.
@@ -625,13 +658,18 @@ func (st *state) sessionByRefreshHash(p *pool, hash string) (*session, error) {
 	return sess, err
 }
 
-// deleteSession ends one sign-in, revoking its refresh token and the
-// tokens issued from it.
+// deleteSession ends one sign-in, revoking its refresh tokens (the current
+// one and a rotated-out one) and the tokens issued from them.
 func (st *state) deleteSession(sess *session) error {
 	if err := st.tx.Delete(kindSession, sessionKey(sess.PoolID, sess.UsernameKey, sess.OriginJTI)); err != nil {
 		return err
 	}
-	return st.tx.Delete(kindRefresh, refreshKey(sess.PoolID, sess.RefreshHash))
+	for _, h := range sess.refreshHashes() {
+		if err := st.tx.Delete(kindRefresh, refreshKey(sess.PoolID, h)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scanUserSessions hands every sign-in of the user keyed ukey to fn; fn
@@ -665,6 +703,31 @@ func (st *state) putCode(p *pool, u *user, purpose, attribute string, c *code) e
 
 func (st *state) deleteCode(p *pool, u *user, purpose, attribute string) error {
 	return st.tx.Delete(kindCode, codeKey(p, u, purpose, attribute))
+}
+
+// Devices: a user's devices, by device key.
+
+func deviceRecordKey(p *pool, u *user, deviceKey string) string {
+	return userKey(p.ID, p.usernameKey(u.Username)) + "/" + url.PathEscape(deviceKey)
+}
+
+// device reads one of u's devices, or store.ErrNotFound.
+func (st *state) device(p *pool, u *user, deviceKey string) (*device, error) {
+	return get[device](st, kindDevice, deviceRecordKey(p, u, deviceKey))
+}
+
+func (st *state) putDevice(p *pool, u *user, d *device) error {
+	return st.put(kindDevice, deviceRecordKey(p, u, d.Key), d)
+}
+
+func (st *state) deleteDevice(p *pool, u *user, deviceKey string) error {
+	return st.tx.Delete(kindDevice, deviceRecordKey(p, u, deviceKey))
+}
+
+// scanDevices hands u's devices to fn in device-key order; fn may return
+// store.ErrStopScan.
+func (st *state) scanDevices(p *pool, u *user, fn func(d *device) error) error {
+	return scan(st, kindDevice, userKey(p.ID, p.usernameKey(u.Username))+"/", func(_ string, d *device) error { return fn(d) })
 }
 
 // Challenges: pending sign-in steps, found by the hash of their Session.

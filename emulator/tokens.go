@@ -100,8 +100,11 @@ func (s *Server) forgetKey(poolID string) {
 // The ID token holds the attributes cl may read. The origin_jti and jti
 // claims are there only when cl has token revocation enabled (AWS: "When
 // you turn on token revocation settings, the origin_jti and jti claims are
-// added to the access and ID tokens"); authorize finds the sign-in of a
-// token without them by its client and auth_time.
+// added to the access and ID tokens"), and when it rotates refresh tokens
+// (AWS's guide says the same of refresh-token rotation: it adds the
+// origin_jti and jti claims to access and ID tokens);
+// authorize finds the sign-in of a token without them by its client and
+// auth_time.
 func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *user, sess *session, groups []string) (*types.AuthenticationResultType, error) {
 	now := s.now()
 	eventID := uuid.NewString() // one per sign-in or refresh, in both tokens
@@ -114,7 +117,7 @@ func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *u
 			"iat":       now.Unix(),
 			"exp":       now.Add(validity).Unix(),
 		}
-		if cl.EnableTokenRevocation {
+		if cl.EnableTokenRevocation || cl.rotates() {
 			claims["origin_jti"] = sess.OriginJTI
 			claims["jti"] = uuid.NewString()
 		}

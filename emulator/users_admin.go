@@ -189,6 +189,7 @@ func (s *Server) adminGetUser(ctx context.Context, _ *caller, in *cip.AdminGetUs
 			Username: aws.String(u.Username), UserAttributes: attributeList(u.Attributes),
 			UserCreateDate: aws.Time(u.Created), UserLastModifiedDate: aws.Time(u.Modified),
 			Enabled: u.Enabled, UserStatus: types.UserStatusType(u.Status),
+			UserMFASettingList: u.mfaSettingList(), PreferredMfaSetting: optional(u.MFA.Preferred), MFAOptions: u.mfaOptions(),
 		}
 		return nil
 	})

@@ -50,10 +50,13 @@ func (s *Server) withSubject(ctx context.Context, c *caller, fn func(st *state, 
 }
 
 // getUser shows the token's user with the attributes the client the user
-// signed in through may read (its ReadAttributes).
+// signed in through may read (its ReadAttributes), and its MFA settings.
 func (s *Server) getUser(_ context.Context, c *caller, _ *cip.GetUserInput) (*cip.GetUserOutput, error) {
 	u := c.subject.user
-	return &cip.GetUserOutput{Username: aws.String(u.Username), UserAttributes: attributeList(c.client.readable(u.Attributes))}, nil
+	return &cip.GetUserOutput{
+		Username: aws.String(u.Username), UserAttributes: attributeList(c.client.readable(u.Attributes)),
+		UserMFASettingList: u.mfaSettingList(), PreferredMfaSetting: optional(u.MFA.Preferred), MFAOptions: u.mfaOptions(),
+	}, nil
 }
 
 // updateUserAttributes changes the token's user's attributes: only those

@@ -59,6 +59,7 @@ var memberConstraints = map[string]constraint{
 	"ProposedPassword": newConstraint(1, 256, passwordPattern, true),
 	"ConfirmationCode": newConstraint(1, 2048, `[\S]+`, true),
 	"Code":             newConstraint(1, 2048, `[\S]+`, true),
+	"UserCode":         newConstraint(6, 6, `[0-9]+`, true),
 	"SecretHash":       newConstraint(1, 128, `[\w+=/]+`, true),
 	"Description":      newConstraint(0, 2048, "", false),
 	"Domain":           domainConstraint,
