@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -23,6 +24,9 @@ type Client struct {
 	sdk       *cip.Client
 	awsConfig aws.Config
 	transport *http.Transport // owned, closed by Close; nil when the caller gave the HTTP client
+	// legacyRefresh is set once the server answered that it does not know
+	// GetTokensFromRefreshToken: RefreshTokens then uses REFRESH_TOKEN_AUTH.
+	legacyRefresh atomic.Bool
 }
 
 // Option configures a Client.

@@ -155,6 +155,8 @@ func kindOf(code, msg string) error {
 			return ErrTokenExpired
 		}
 		return ErrNotAuthorized
+	case "RefreshTokenReuseException":
+		return ErrNotAuthorized
 	case "UserNotConfirmedException":
 		return ErrUserNotConfirmed
 	case "UsernameExistsException", "AliasExistsException":
@@ -163,7 +165,7 @@ func kindOf(code, msg string) error {
 		return ErrUserNotFound
 	case "InvalidPasswordException":
 		return ErrInvalidPassword
-	case "CodeMismatchException":
+	case "CodeMismatchException", "EnableSoftwareTokenMFAException":
 		return ErrCodeMismatch
 	case "ExpiredCodeException":
 		return ErrCodeExpired

@@ -2,12 +2,19 @@ package cognito_test
 
 import (
 	"context"
+	"encoding/base32"
 	"errors"
 	"fmt"
 	"log"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitokit/cognito"
 	"github.com/cognitokit/cognito/cognitotest"
+	"github.com/cognitokit/cognito/internal/totp"
 )
 
 // exampleConfig starts a local Cognito for an example and returns the
@@ -105,4 +112,78 @@ func ExampleWithLanguage() {
 	}
 	// Output:
 	// El usuario no ha confirmado su email; introduce el código que te enviamos.
+}
+
+// A sign-in with an authenticator app (TOTP): set it up once, then each
+// sign-in asks for its code.
+func ExampleClient_SignIn_totp() {
+	clk := cognitotest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	srv, err := cognitotest.Start(cognitotest.WithClock(clk.Now))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	// The pool offers authenticator apps (on AWS: the pool's MFA settings).
+	_, err = srv.Client().SetUserPoolMfaConfig(context.Background(), &cip.SetUserPoolMfaConfigInput{
+		UserPoolId: aws.String(srv.UserPoolID), MfaConfiguration: types.UserPoolMfaTypeOptional,
+		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	client, err := cognito.New(ctx, configFor(srv))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	if _, err := client.Register(ctx, "ana@example.com", "Sup3r-secret!", nil); err != nil {
+		log.Fatal(err)
+	}
+	if err := client.Confirm(ctx, "ana@example.com", srv.LastCode("ana@example.com")); err != nil {
+		log.Fatal(err)
+	}
+
+	// Once: add an authenticator app.
+	s, err := client.SignIn(ctx, "ana@example.com", "Sup3r-secret!", cognito.WithSRP())
+	if err != nil {
+		log.Fatal(err)
+	}
+	secret, err := client.SetUpTOTP(ctx, s.Tokens.AccessToken, "Example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(secret.URI[:len("otpauth://totp/Example:")]) // shown as a QR code
+	if err := client.VerifyTOTP(ctx, s.Tokens.AccessToken, authenticatorApp(secret.Secret, clk.Now()), "phone"); err != nil {
+		log.Fatal(err)
+	}
+	if err := client.SetMFAPreference(ctx, s.Tokens.AccessToken, cognito.MFATOTP, true, true); err != nil {
+		log.Fatal(err)
+	}
+
+	// Every sign-in now asks for the app's code.
+	clk.Advance(30 * time.Second)
+	s, err = client.SignIn(ctx, "ana@example.com", "Sup3r-secret!", cognito.WithSRP())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("step:", s.Step.Kind)
+	s, err = client.Answer(ctx, s, authenticatorApp(secret.Secret, clk.Now()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("signed in:", s.Tokens.AccessToken != "")
+	// Output:
+	// otpauth://totp/Example:
+	// step: SOFTWARE_TOKEN_MFA
+	// signed in: true
+}
+
+// authenticatorApp is what the user's app shows for secret at now.
+func authenticatorApp(secret string, now time.Time) string {
+	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return totp.Now(key, now)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -117,15 +118,54 @@ func (c *Client) Refresh(ctx context.Context, refreshToken, username string) (*T
 	return t, nil
 }
 
-// RefreshTokens is Refresh for a user whose tokens the caller holds: it
-// takes the internal username from the ID token ("cognito:username") or the
-// access token ("username"), so it works with client secrets on every kind
-// of pool. The result keeps the refresh token.
+// RefreshTokens gets new tokens for a user whose tokens the caller holds,
+// with GetTokensFromRefreshToken: when the app client rotates refresh
+// tokens, the result carries the new one (save it: the old one soon stops
+// working); otherwise it keeps the old one. Against a server that does not
+// know GetTokensFromRefreshToken it falls back to REFRESH_TOKEN_AUTH
+// (Refresh), with the internal username taken from the ID token
+// ("cognito:username") or the access token ("username"), so it works with
+// client secrets on every kind of pool.
 func (c *Client) RefreshTokens(ctx context.Context, t *Tokens) (*Tokens, error) {
 	if t == nil || t.RefreshToken == "" {
 		return nil, &Error{Op: "Refresh", Kind: ErrInvalidParameter, lang: c.lang, Err: errors.New("cognito: no refresh token")}
 	}
+	if !c.legacyRefresh.Load() {
+		in := &cip.GetTokensFromRefreshTokenInput{ClientId: aws.String(c.cfg.ClientID), RefreshToken: aws.String(t.RefreshToken)}
+		if c.cfg.ClientSecret != "" {
+			in.ClientSecret = aws.String(c.cfg.ClientSecret)
+		}
+		out, err := c.sdk.GetTokensFromRefreshToken(ctx, in)
+		if err == nil {
+			fresh, err := c.tokens("Refresh", out.AuthenticationResult, "", nil, nil)
+			if err != nil {
+				return nil, err
+			}
+			if fresh.RefreshToken == "" {
+				fresh.RefreshToken = t.RefreshToken
+			}
+			return fresh, nil
+		}
+		if !unknownOperation(err) {
+			return nil, c.fail("Refresh", err)
+		}
+		c.legacyRefresh.Store(true) // remembered: the server will not learn it
+	}
 	return c.Refresh(ctx, t.RefreshToken, UsernameFromTokens(t))
+}
+
+// unknownOperation reports whether err says the server does not implement
+// the operation called (an older local server, another emulator).
+func unknownOperation(err error) bool {
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		return false
+	}
+	switch api.ErrorCode() {
+	case "UnknownOperationException", "UnsupportedOperationException":
+		return true
+	}
+	return false
 }
 
 // UsernameFromTokens returns the user's internal username as the tokens

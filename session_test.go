@@ -13,8 +13,10 @@ import (
 	"github.com/cognitokit/cognito/cognitotest"
 )
 
-// countingTransport counts InitiateAuth calls and, while failing is set,
-// fails every request as a network error would.
+// countingTransport counts refresh calls (GetTokensFromRefreshToken, or
+// InitiateAuth, which the session's sign-in is made before counting
+// starts) and, while failing is set, fails every request as a network
+// error would.
 type countingTransport struct {
 	refreshes atomic.Int32
 	failing   atomic.Bool
@@ -26,7 +28,8 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if c.failing.Load() {
 		return nil, errNetwork
 	}
-	if r.Header.Get("X-Amz-Target") == "AWSCognitoIdentityProviderService.InitiateAuth" {
+	switch r.Header.Get("X-Amz-Target") {
+	case "AWSCognitoIdentityProviderService.InitiateAuth", "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken":
 		c.refreshes.Add(1)
 	}
 	return http.DefaultTransport.RoundTrip(r)

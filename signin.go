@@ -325,7 +325,7 @@ func (c *Client) signInState(ctx context.Context, op string, s *SignIn, result *
 		}
 		s.session = aws.ToString(out.Session)
 		step.TOTP = &TOTPSecret{Secret: aws.ToString(out.SecretCode), URI: totpURI(s.issuer, s.username, aws.ToString(out.SecretCode))}
-	case StepNewPassword:
+	case StepNewPassword, StepTOTPCode:
 	default:
 		return nil, &Error{Op: op, Kind: ErrChallengeRequired, lang: c.lang,
 			Err:       errors.New("cognito: Cognito answered with the " + string(challenge) + " challenge, which this library does not answer"),

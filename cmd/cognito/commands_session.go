@@ -18,16 +18,23 @@ import (
 
 func newLoginCommand(a *app) *cobra.Command {
 	var (
-		email                      string
-		passwordStdin, printTokens bool
+		email                           string
+		passwordStdin, printTokens, srp bool
 	)
 	cmd := &cobra.Command{
 		Use:   "login --email EMAIL",
 		Short: "Sign in and keep the tokens in the session file",
-		Long: `Sign in with USER_PASSWORD_AUTH and keep the tokens in the session file
-(mode 0600). The password is asked for at a no-echo prompt, or read from
-stdin's first line with --password-stdin. Tokens are not printed unless
---print-tokens is given: then stdout gets them as JSON, and nothing else.`,
+		Long: `Sign in and keep the tokens in the session file (mode 0600). The password is
+asked for at a no-echo prompt, or read from stdin's first line with
+--password-stdin. It is sent with USER_PASSWORD_AUTH, or proved without being
+sent with --srp (USER_SRP_AUTH).
+
+When Cognito asks for more — a new password for a user an administrator
+created, an MFA code, a choice of MFA method, setting up an authenticator
+app — each step is asked for in turn: at prompts on the terminal (a new
+password without echo, twice), or, with --password-stdin, from the next
+lines of stdin. Tokens are not printed unless --print-tokens is given: then
+stdout gets them as JSON, and nothing else.`,
 		Args: noArgs,
 	}
 	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
@@ -39,10 +46,22 @@ stdin's first line with --password-stdin. Tokens are not printed unless
 		if err != nil {
 			return err
 		}
-		t, err := c.Authenticate(ctx, email, password)
+		var opts []cognito.SignInOption
+		if srp {
+			opts = append(opts, cognito.WithSRP())
+		}
+		s, err := c.SignIn(ctx, email, password, opts...)
+		for err == nil && s.Tokens == nil {
+			var answer string
+			if answer, err = a.answerStep(ctx, s.Step, passwordStdin); err != nil {
+				return err
+			}
+			s, err = c.Answer(ctx, s, answer)
+		}
 		if err != nil {
 			return err
 		}
+		t := s.Tokens
 		if err := saveSession(path, t); err != nil {
 			return err
 		}
@@ -55,11 +74,37 @@ stdin's first line with --password-stdin. Tokens are not printed unless
 	})
 	f := cmd.Flags()
 	emailFlag(cmd, &email)
-	f.BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin's first line")
+	f.BoolVar(&passwordStdin, "password-stdin", false, "read the password, and the answers to any further step, from stdin's lines")
 	f.BoolVar(&printTokens, "print-tokens", false, "print the tokens (cognito.Tokens JSON) to stdout")
+	f.BoolVar(&srp, "srp", false, "prove the password with SRP (USER_SRP_AUTH) instead of sending it")
 	return cmd
 }
 
+// answerStep asks the user for the answer to a step of a sign-in: at
+// prompts, or from stdin's next line when fromStdin.
+func (a *app) answerStep(ctx context.Context, step *cognito.Step, fromStdin bool) (string, error) {
+	switch step.Kind {
+	case cognito.StepNewPassword:
+		if !fromStdin {
+			fmt.Fprintln(a.stderr, "Cognito asks for a new password.")
+		}
+		return a.readNewPassword(ctx, fromStdin, "--password-stdin", "new password")
+	case cognito.StepTOTPCode:
+		return a.readAnswer(ctx, fromStdin, "Code from your authenticator app")
+	case cognito.StepSMSCode, cognito.StepEmailCode, cognito.StepSMSOTP:
+		where := "the code Cognito sent"
+		if d := step.CodeDelivery; d != nil && d.Destination != "" {
+			where += " to " + d.Destination
+		}
+		return a.readAnswer(ctx, fromStdin, strings.ToUpper(where[:1])+where[1:])
+	case cognito.StepSelectMFA, cognito.StepSelectFactor:
+		return a.readAnswer(ctx, fromStdin, "Choose one of "+strings.Join(step.Options, ", "))
+	case cognito.StepSetUpTOTP:
+		fmt.Fprintf(a.stderr, "MFA is required. Add this key to your authenticator app:\n  %s\nor open: %s\n", step.TOTP.Secret, step.TOTP.URI)
+		return a.readAnswer(ctx, fromStdin, "Code from your authenticator app")
+	}
+	return "", fmt.Errorf("this tool cannot answer the %s step Cognito asks for", step.Kind)
+}
 func newRefreshCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "refresh",

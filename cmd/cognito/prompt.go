@@ -102,6 +102,26 @@ func interruptible(ctx context.Context, fd int, read func() (string, error)) (st
 	}
 }
 
+// readAnswer returns what the user answers to question — a code, a choice,
+// shown as typed: the next line of stdin when fromStdin, else what the
+// user types at a prompt on the terminal.
+func (a *app) readAnswer(ctx context.Context, fromStdin bool, question string) (string, error) {
+	if fromStdin {
+		return a.readLine("answer to \"" + question + "\"")
+	}
+	fd, ok := terminalFD(a.stdin)
+	if !ok {
+		return "", fmt.Errorf("cannot ask %q: stdin is not a terminal (pipe the answers on stdin with --password-stdin)", question)
+	}
+	fmt.Fprintf(a.stderr, "%s: ", question)
+	answer, err := interruptible(ctx, fd, func() (string, error) { return a.readLine("answer") })
+	if err != nil {
+		fmt.Fprintln(a.stderr)
+		return "", err
+	}
+	return strings.TrimSpace(answer), nil
+}
+
 // readNewPassword is readPassword for a password being chosen: at a prompt
 // it is asked twice, and both must match.
 func (a *app) readNewPassword(ctx context.Context, fromStdin bool, stdinFlag, what string) (string, error) {

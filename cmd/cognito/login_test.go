@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base32"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitokit/cognito/cognitotest"
+	"github.com/cognitokit/cognito/internal/totp"
+)
+
+// A user an administrator created signs in with the temporary password
+// and answers the new-password step from stdin's next line, with the
+// password sent or proved by SRP; the new password works afterwards.
+func TestLoginNewPasswordStep(t *testing.T) {
+	for _, srp := range []bool{false, true} {
+		t.Run(map[bool]string{false: "password", true: "srp"}[srp], func(t *testing.T) {
+			c := newCLI(t, secretEnv)
+			const temporary, chosen = "Temp0rary-pass!", "Ch0sen-password!"
+			c.remember(temporary, chosen)
+			_, err := c.srv.Client().AdminCreateUser(t.Context(), &cip.AdminCreateUserInput{
+				UserPoolId: aws.String(c.srv.UserPoolID), Username: aws.String("bo@example.com"),
+				TemporaryPassword: aws.String(temporary), MessageAction: types.MessageActionTypeSuppress,
+				UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("bo@example.com")}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"login", "--email", "bo@example.com", "--password-stdin"}
+			if srp {
+				args = append(args, "--srp")
+			}
+			c.ok(temporary+"\n"+chosen+"\n", args...)
+			if tok := c.tokens(); tok.AccessToken == "" {
+				t.Fatal("no tokens saved")
+			}
+			c.login("bo@example.com", chosen)
+
+			// A step with no answer on stdin fails, saying what was missing.
+			_, err = c.srv.Client().AdminSetUserPassword(t.Context(), &cip.AdminSetUserPasswordInput{
+				UserPoolId: aws.String(c.srv.UserPoolID), Username: aws.String("bo@example.com"), Password: aws.String(temporary),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if msg := c.fail(temporary+"\n", args...); msg == "" {
+				t.Error("no message for the missing answer")
+			}
+		})
+	}
+}
+
+// The MFA commands set up an authenticator app from its code, show and
+// change the settings; login then answers the TOTP step from stdin.
+func TestMFACommandsAndTOTPLogin(t *testing.T) {
+	clk := cognitotest.NewClock(time.Now())
+	c := newCLI(t, secretEnv, cognitotest.WithClock(clk.Now))
+	_, err := c.srv.Client().SetUserPoolMfaConfig(t.Context(), &cip.SetUserPoolMfaConfigInput{
+		UserPoolId: aws.String(c.srv.UserPoolID), MfaConfiguration: types.UserPoolMfaTypeOptional,
+		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pw = "Sup3r-secret!"
+	c.signUp("ana@example.com", pw)
+	c.login("ana@example.com", pw)
+	if got := decodeJSON(t, c.ok("", "mfa", "status", "--json")); len(got["enabled"].([]any)) != 0 {
+		t.Errorf("mfa status before set-up: %v", got)
+	}
+
+	// setup-totp shows the key, then reads the app's code: the test plays
+	// the user, answering once the key is on stderr.
+	secret, r := setUpTOTP(t, c, func(secret string) string { return "000000" })
+	if r.code == 0 && totpAt(t, secret, clk.Now()) != "000000" {
+		t.Fatal("setup-totp accepted a wrong code")
+	}
+	secret, r = setUpTOTP(t, c, func(secret string) string { return totpAt(t, secret, clk.Now()) })
+	if r.code != 0 {
+		t.Fatalf("setup-totp: exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "otpauth://totp/Example:") {
+		t.Errorf("setup-totp shows no otpauth URI:\n%s", r.stderr)
+	}
+	got := decodeJSON(t, c.ok("", "mfa", "status", "--json"))
+	if enabled := got["enabled"].([]any); len(enabled) != 1 || enabled[0] != "totp" || got["preferred"] != "totp" {
+		t.Errorf("mfa status after set-up: %v", got)
+	}
+
+	// login asks for the app's code after the password.
+	clk.Advance(30 * time.Second)
+	code := totpAt(t, secret, clk.Now())
+	c.remember(code)
+	c.ok(pw+"\n"+code+"\n", "login", "--email", "ana@example.com", "--password-stdin")
+	if msg := c.fail(pw+"\n", "login", "--email", "ana@example.com", "--password-stdin"); msg == "" {
+		t.Error("login without the code succeeded")
+	}
+
+	// Turned off, the app is no longer asked for.
+	c.ok("", "mfa", "set", "--method", "totp", "--disable")
+	c.login("ana@example.com", pw)
+	if msg := c.fail("", "mfa", "set", "--method", "fax"); !strings.Contains(msg, "totp, sms or email") {
+		t.Errorf("mfa set --method fax: %q", msg)
+	}
+}
+
+// setUpTOTP runs `cognito mfa setup-totp --code-stdin` as a person would:
+// it reads the key the command shows and answers with answer(key).
+func setUpTOTP(t *testing.T, c *cli, answer func(secret string) string) (string, result) {
+	t.Helper()
+	stdinR, stdinW := io.Pipe()
+	stderr := &keyWatcher{found: make(chan string, 1)}
+	var stdout bytes.Buffer
+	args := slices.Concat([]string{"mfa", "setup-totp", "--code-stdin", "--issuer", "Example"}, c.config, c.flags)
+	done := make(chan int, 1)
+	go func() { done <- run(context.Background(), args, stdinR, &stdout, stderr) }()
+	var secret string
+	select {
+	case secret = <-stderr.found:
+		io.WriteString(stdinW, answer(secret)+"\n")
+	case code := <-done:
+		t.Fatalf("setup-totp ended (exit %d) without showing a key:\n%s", code, stderr.text())
+	}
+	code := <-done
+	stdinW.Close()
+	return secret, result{args: args, code: code, stdout: stdout.String(), stderr: stderr.text()}
+}
+
+// keyWatcher is setup-totp's stderr: it reports the key once it is shown
+// (the line after "Add this key").
+type keyWatcher struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	found chan string
+	sent  bool
+}
+
+func (w *keyWatcher) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if !w.sent {
+		lines := strings.Split(w.buf.String(), "\n")
+		for i, line := range lines {
+			if strings.HasPrefix(line, "Add this key") && i+1 < len(lines)-1 {
+				w.found <- strings.TrimSpace(lines[i+1])
+				w.sent = true
+				break
+			}
+		}
+	}
+	return len(p), nil
+}
+
+func (w *keyWatcher) text() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// totpAt is the code an authenticator app holding secret shows at now.
+func totpAt(t *testing.T, secret string, now time.Time) string {
+	t.Helper()
+	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
+	if err != nil {
+		t.Fatalf("the key %q is not base32: %v", secret, err)
+	}
+	return totp.Now(key, now)
+}
