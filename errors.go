@@ -56,6 +56,9 @@ var (
 	// expired (a few minutes) or was already answered; start the sign-in
 	// again.
 	ErrSignInExpired = errors.New("sign-in session expired")
+	// ErrDeviceNotRemembered: a sign-in named a device Cognito does not
+	// remember (forgotten, or of another user); sign in without it.
+	ErrDeviceNotRemembered = errors.New("device not remembered")
 	// ErrSessionEnded: a Session can no longer refresh its tokens (signed
 	// out, refresh token expired, user gone); sign in again. The cause's
 	// kind matches too.
@@ -175,6 +178,9 @@ func kindOf(code, msg string) error {
 	case "PasswordResetRequiredException":
 		return ErrPasswordResetRequired
 	case "ResourceNotFoundException":
+		if strings.Contains(msg, "Device") {
+			return ErrDeviceNotRemembered
+		}
 		return ErrPoolNotFound
 	case "InvalidParameterException", "SerializationException", "ValidationException":
 		return ErrInvalidParameter

@@ -10,7 +10,7 @@ func TestCatalogCoversEveryKindInEveryLanguage(t *testing.T) {
 		ErrInvalidCredentials, ErrUserNotConfirmed, ErrUserExists, ErrUserNotFound, ErrInvalidPassword,
 		ErrCodeMismatch, ErrCodeExpired, ErrTooManyRequests, ErrTokenExpired, ErrNotAuthorized,
 		ErrSecretHashRequired, ErrPasswordResetRequired, ErrPoolNotFound, ErrInvalidParameter,
-		ErrNoCredentials, ErrChallengeRequired, ErrSignInExpired, ErrSessionEnded, ErrUnavailable, ErrUnexpected,
+		ErrNoCredentials, ErrChallengeRequired, ErrSignInExpired, ErrDeviceNotRemembered, ErrSessionEnded, ErrUnavailable, ErrUnexpected,
 	}
 	for _, lang := range Languages() {
 		if len(catalog[lang]) != len(kinds) {

@@ -135,6 +135,9 @@ func (c *Client) RefreshTokens(ctx context.Context, t *Tokens) (*Tokens, error) 
 		if c.cfg.ClientSecret != "" {
 			in.ClientSecret = aws.String(c.cfg.ClientSecret)
 		}
+		if t.DeviceKey != "" {
+			in.DeviceKey = aws.String(t.DeviceKey)
+		}
 		out, err := c.sdk.GetTokensFromRefreshToken(ctx, in)
 		if err == nil {
 			fresh, err := c.tokens("Refresh", out.AuthenticationResult, "", nil, nil)
@@ -144,6 +147,7 @@ func (c *Client) RefreshTokens(ctx context.Context, t *Tokens) (*Tokens, error) 
 			if fresh.RefreshToken == "" {
 				fresh.RefreshToken = t.RefreshToken
 			}
+			fresh.DeviceKey = t.DeviceKey
 			return fresh, nil
 		}
 		if !unknownOperation(err) {
@@ -329,14 +333,18 @@ func (c *Client) tokens(op string, r *types.AuthenticationResultType, challenge 
 			Err:       errors.New("cognito: Cognito answered with the " + string(challenge) + " challenge"),
 			Challenge: &Challenge{Name: string(challenge), Session: aws.ToString(session), Parameters: params}}
 	}
-	return &Tokens{
+	t := &Tokens{
 		AccessToken:  aws.ToString(r.AccessToken),
 		IDToken:      aws.ToString(r.IdToken),
 		RefreshToken: aws.ToString(r.RefreshToken),
 		ExpiresIn:    r.ExpiresIn,
 		TokenType:    aws.ToString(r.TokenType),
 		Expiry:       time.Now().Add(time.Duration(r.ExpiresIn) * time.Second),
-	}, nil
+	}
+	if d := r.NewDeviceMetadata; d != nil && aws.ToString(d.DeviceKey) != "" {
+		t.NewDevice = &NewDevice{Key: aws.ToString(d.DeviceKey), GroupKey: aws.ToString(d.DeviceGroupKey)}
+	}
+	return t, nil
 }
 
 func attributeTypes(attrs map[string]string) []types.AttributeType {

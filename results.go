@@ -39,6 +39,12 @@ type Tokens struct {
 	// Expiry is when the access token expires, computed from ExpiresIn
 	// when the tokens were received.
 	Expiry time.Time `json:"expiry"`
+	// NewDevice is the device Cognito offers to remember after this
+	// sign-in (the pool tracks devices); RememberDevice remembers it.
+	NewDevice *NewDevice `json:"new_device,omitempty"`
+	// DeviceKey is the remembered device these tokens were obtained with,
+	// sent along when they are refreshed.
+	DeviceKey string `json:"device_key,omitempty"`
 }
 
 // User is a user's profile, as GetUser returns it.

@@ -95,6 +95,10 @@ type SignIn struct {
 	username  string // the username Cognito names (USER_ID_FOR_SRP)
 	admin     bool   // started by AdminSignIn
 	issuer    string // for TOTP URIs
+	// device is the remembered device the sign-in is made with, and
+	// deviceSecret the SRP secret of its proof under way.
+	device       *RememberedDevice
+	deviceSecret []byte
 }
 
 // SignInOption configures SignIn.
@@ -103,6 +107,7 @@ type SignInOption func(*signInOptions)
 type signInOptions struct {
 	srp        bool
 	totpIssuer string
+	device     *RememberedDevice
 }
 
 // WithSRP proves the password with Cognito's SRP (USER_SRP_AUTH): the
@@ -133,17 +138,14 @@ func (c *Client) SignIn(ctx context.Context, username, password string, opts ...
 	if o.srp {
 		return c.srpSignIn(ctx, username, password, o)
 	}
-	params := map[string]string{"USERNAME": username, "PASSWORD": password}
-	if h := c.secretHash(username); h != nil {
-		params["SECRET_HASH"] = *h
-	}
+	params := c.authParameters(username, o, "PASSWORD", password)
 	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
 		ClientId: aws.String(c.cfg.ClientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth, AuthParameters: params,
 	})
 	if err != nil {
 		return nil, c.fail("SignIn", err)
 	}
-	return c.signInState(ctx, "SignIn", &SignIn{username: username, issuer: o.totpIssuer}, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+	return c.signInState(ctx, "SignIn", o.signIn(username, false), out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
 }
 
 // AdminSignIn signs a user in from a back end (AdminInitiateAuth with
@@ -153,10 +155,7 @@ func (c *Client) SignIn(ctx context.Context, username, password string, opts ...
 // answered with Answer, as SignIn's are.
 func (c *Client) AdminSignIn(ctx context.Context, username, password string, opts ...SignInOption) (*SignIn, error) {
 	o := signInOptionsOf(opts)
-	params := map[string]string{"USERNAME": username, "PASSWORD": password}
-	if h := c.secretHash(username); h != nil {
-		params["SECRET_HASH"] = *h
-	}
+	params := c.authParameters(username, o, "PASSWORD", password)
 	out, err := c.sdk.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{
 		UserPoolId: aws.String(c.cfg.UserPoolID), ClientId: aws.String(c.cfg.ClientID),
 		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: params,
@@ -164,7 +163,25 @@ func (c *Client) AdminSignIn(ctx context.Context, username, password string, opt
 	if err != nil {
 		return nil, c.fail("AdminSignIn", err)
 	}
-	return c.signInState(ctx, "AdminSignIn", &SignIn{username: username, admin: true, issuer: o.totpIssuer}, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+	return c.signInState(ctx, "AdminSignIn", o.signIn(username, true), out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+}
+
+// authParameters are the AuthParameters of a sign-in of username: its
+// factor (name and value), the SECRET_HASH and the remembered device.
+func (c *Client) authParameters(username string, o signInOptions, factor, value string) map[string]string {
+	params := map[string]string{"USERNAME": username, factor: value}
+	if h := c.secretHash(username); h != nil {
+		params["SECRET_HASH"] = *h
+	}
+	if o.device != nil {
+		params["DEVICE_KEY"] = o.device.Key
+	}
+	return params
+}
+
+// signIn is a new sign-in of username as the options say.
+func (o signInOptions) signIn(username string, admin bool) *SignIn {
+	return &SignIn{username: username, admin: admin, issuer: o.totpIssuer, device: o.device}
 }
 
 // srpSignIn is USER_SRP_AUTH: A to Cognito, then the proof of the password
@@ -174,47 +191,60 @@ func (c *Client) srpSignIn(ctx context.Context, username, password string, o sig
 	if err != nil {
 		return nil, &Error{Op: "SignIn", Kind: ErrUnexpected, Err: err, lang: c.lang}
 	}
-	params := map[string]string{"USERNAME": username, "SRP_A": hex.EncodeToString(A)}
-	if h := c.secretHash(username); h != nil {
-		params["SECRET_HASH"] = *h
-	}
 	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
-		ClientId: aws.String(c.cfg.ClientID), AuthFlow: types.AuthFlowTypeUserSrpAuth, AuthParameters: params,
+		ClientId: aws.String(c.cfg.ClientID), AuthFlow: types.AuthFlowTypeUserSrpAuth,
+		AuthParameters: c.authParameters(username, o, "SRP_A", hexString(A)),
 	})
 	if err != nil {
 		return nil, c.fail("SignIn", err)
 	}
+	s := o.signIn(username, false)
 	if out.ChallengeName != types.ChallengeNameTypePasswordVerifier {
-		return c.signInState(ctx, "SignIn", &SignIn{username: username, issuer: o.totpIssuer}, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+		return c.signInState(ctx, "SignIn", s, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
 	}
-	cp := out.ChallengeParameters
-	userID := cp["USER_ID_FOR_SRP"]
-	salt, err1 := hex.DecodeString(cp["SALT"])
-	B, err2 := hex.DecodeString(cp["SRP_B"])
-	block, err3 := base64.StdEncoding.DecodeString(cp["SECRET_BLOCK"])
-	if userID == "" || errors.Join(err1, err2, err3) != nil {
-		return nil, &Error{Op: "SignIn", Kind: ErrUnexpected, lang: c.lang,
-			Err: errors.New("cognito: the PASSWORD_VERIFIER challenge lacks or garbles SALT, SRP_B, SECRET_BLOCK or USER_ID_FOR_SRP")}
-	}
+	userID := out.ChallengeParameters["USER_ID_FOR_SRP"]
 	poolName := srp.PoolName(c.cfg.UserPoolID)
 	if poolName == "" {
 		return nil, &Error{Op: "SignIn", Kind: ErrInvalidParameter, lang: c.lang,
 			Err: errors.New("cognito: SRP sign-in needs Config.UserPoolID (its part after the underscore is in the proof)")}
 	}
-	key, err := srp.ClientKey(poolName, userID, password, salt, a, A, B)
+	proof, err := srpProof(poolName, userID, password, a, out.ChallengeParameters)
 	if err != nil {
-		return nil, &Error{Op: "SignIn", Kind: ErrUnexpected, Err: fmt.Errorf("cognito: SRP: %w", err), lang: c.lang}
+		return nil, &Error{Op: "SignIn", Kind: ErrUnexpected, Err: err, lang: c.lang}
+	}
+	proof["USERNAME"] = userID
+	if o.device != nil {
+		proof["DEVICE_KEY"] = o.device.Key
+	}
+	s.username, s.challenge, s.session = userID, types.ChallengeNameTypePasswordVerifier, aws.ToString(out.Session)
+	return c.respond(ctx, "SignIn", s, proof)
+}
+
+// srpProof answers an SRP verifier challenge (PASSWORD_VERIFIER, or
+// DEVICE_PASSWORD_VERIFIER with the device's group key, key and secret in
+// place of the pool, user and password): from the client's secret a and
+// the challenge's SALT, SRP_B and SECRET_BLOCK, the signature Cognito
+// checks.
+func srpProof(poolName, userID, password string, a []byte, params map[string]string) (map[string]string, error) {
+	salt, err1 := hex.DecodeString(params["SALT"])
+	B, err2 := hex.DecodeString(params["SRP_B"])
+	block, err3 := base64.StdEncoding.DecodeString(params["SECRET_BLOCK"])
+	if userID == "" || errors.Join(err1, err2, err3) != nil {
+		return nil, errors.New("cognito: the SRP challenge lacks or garbles SALT, SRP_B, SECRET_BLOCK or the user")
+	}
+	key, err := srp.ClientKey(poolName, userID, password, salt, a, srp.ClientPublic(a), B)
+	if err != nil {
+		return nil, fmt.Errorf("cognito: SRP: %w", err)
 	}
 	timestamp := time.Now().UTC().Format(srp.TimestampLayout)
-	responses := map[string]string{
-		"USERNAME":                    userID,
-		"PASSWORD_CLAIM_SECRET_BLOCK": cp["SECRET_BLOCK"],
+	return map[string]string{
+		"PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
 		"TIMESTAMP":                   timestamp,
 		"PASSWORD_CLAIM_SIGNATURE":    base64.StdEncoding.EncodeToString(srp.Signature(key, poolName, userID, block, timestamp)),
-	}
-	s := &SignIn{username: userID, issuer: o.totpIssuer, challenge: types.ChallengeNameTypePasswordVerifier, session: aws.ToString(out.Session)}
-	return c.respond(ctx, "SignIn", s, responses)
+	}, nil
 }
+
+func hexString(b []byte) string { return hex.EncodeToString(b) }
 
 // Answer answers the step s waits for and returns where the sign-in
 // stands then: the tokens, or the next step. A wrong code is
@@ -270,7 +300,7 @@ func (c *Client) respond(ctx context.Context, op string, s *SignIn, responses ma
 	if h := c.secretHash(s.username); h != nil {
 		responses["SECRET_HASH"] = *h
 	}
-	next := &SignIn{username: s.username, admin: s.admin, issuer: s.issuer}
+	next := &SignIn{username: s.username, admin: s.admin, issuer: s.issuer, device: s.device, deviceSecret: s.deviceSecret}
 	if s.admin {
 		out, err := c.sdk.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{
 			UserPoolId: aws.String(c.cfg.UserPoolID), ClientId: aws.String(c.cfg.ClientID),
@@ -298,6 +328,9 @@ func (c *Client) signInState(ctx context.Context, op string, s *SignIn, result *
 		if err != nil {
 			return nil, err
 		}
+		if s.device != nil {
+			t.DeviceKey = s.device.Key
+		}
 		s.Tokens = t
 		return s, nil
 	}
@@ -306,6 +339,9 @@ func (c *Client) signInState(ctx context.Context, op string, s *SignIn, result *
 		s.username = name
 	} else if name := params["USERNAME"]; name != "" {
 		s.username = name
+	}
+	if challenge == types.ChallengeNameTypeDeviceSrpAuth || challenge == types.ChallengeNameTypeDevicePasswordVerifier {
+		return c.answerDevice(ctx, op, s, params)
 	}
 	step := &Step{Kind: StepKind(challenge), Parameters: params}
 	switch step.Kind {

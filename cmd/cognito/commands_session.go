@@ -18,8 +18,8 @@ import (
 
 func newLoginCommand(a *app) *cobra.Command {
 	var (
-		email                           string
-		passwordStdin, printTokens, srp bool
+		email                                           string
+		passwordStdin, printTokens, srp, rememberDevice bool
 	)
 	cmd := &cobra.Command{
 		Use:   "login --email EMAIL",
@@ -34,7 +34,12 @@ created, an MFA code, a choice of MFA method, setting up an authenticator
 app — each step is asked for in turn: at prompts on the terminal (a new
 password without echo, twice), or, with --password-stdin, from the next
 lines of stdin. Tokens are not printed unless --print-tokens is given: then
-stdout gets them as JSON, and nothing else.`,
+stdout gets them as JSON, and nothing else.
+
+With --remember-device, the device a sign-in offers (in a pool that tracks
+devices) is remembered: its keys and secret are kept in devices.json next to
+the session file (mode 0600), and later logins of the user sign in as that
+device, which may spare them MFA.`,
 		Args: noArgs,
 	}
 	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
@@ -50,7 +55,31 @@ stdout gets them as JSON, and nothing else.`,
 		if srp {
 			opts = append(opts, cognito.WithSRP())
 		}
+		devicesFile, err := a.devicesPath()
+		if err != nil {
+			return err
+		}
+		devices, err := loadDevices(devicesFile)
+		if err != nil {
+			return err
+		}
+		cfg, err := a.config()
+		if err != nil {
+			return err
+		}
+		deviceKey := deviceFileKey(cfg.ClientID, email)
+		if d := devices[deviceKey]; d != nil {
+			opts = append(opts, cognito.WithDevice(d))
+		}
 		s, err := c.SignIn(ctx, email, password, opts...)
+		if errors.Is(err, cognito.ErrDeviceNotRemembered) {
+			// Forgotten elsewhere: sign in without it, and drop it.
+			delete(devices, deviceKey)
+			if err := saveDevices(devicesFile, devices); err != nil {
+				return err
+			}
+			s, err = c.SignIn(ctx, email, password, opts[:len(opts)-1]...)
+		}
 		for err == nil && s.Tokens == nil {
 			var answer string
 			if answer, err = a.answerStep(ctx, s.Step, passwordStdin); err != nil {
@@ -62,6 +91,16 @@ stdout gets them as JSON, and nothing else.`,
 			return err
 		}
 		t := s.Tokens
+		if rememberDevice && t.NewDevice != nil {
+			d, err := c.RememberDevice(ctx, t, "cognito CLI")
+			if err != nil {
+				return err
+			}
+			devices[deviceKey] = d
+			if err := saveDevices(devicesFile, devices); err != nil {
+				return err
+			}
+		}
 		if err := saveSession(path, t); err != nil {
 			return err
 		}
@@ -77,6 +116,7 @@ stdout gets them as JSON, and nothing else.`,
 	f.BoolVar(&passwordStdin, "password-stdin", false, "read the password, and the answers to any further step, from stdin's lines")
 	f.BoolVar(&printTokens, "print-tokens", false, "print the tokens (cognito.Tokens JSON) to stdout")
 	f.BoolVar(&srp, "srp", false, "prove the password with SRP (USER_SRP_AUTH) instead of sending it")
+	f.BoolVar(&rememberDevice, "remember-device", false, "remember this device (when the pool tracks devices) and sign in as it next time")
 	return cmd
 }
 

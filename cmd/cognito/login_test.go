@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/base32"
+	"encoding/json"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -176,4 +179,63 @@ func totpAt(t *testing.T, secret string, now time.Time) string {
 		t.Fatalf("the key %q is not base32: %v", secret, err)
 	}
 	return totp.Now(key, now)
+}
+
+// login --remember-device remembers the device the sign-in offers; the
+// next login signs in as it (sparing MFA where the pool says so), devices
+// list shows it, and once forgotten login works without it.
+func TestLoginRemembersDevice(t *testing.T) {
+	clk := cognitotest.NewClock(time.Now())
+	c := newCLI(t, secretEnv, cognitotest.WithClock(clk.Now))
+	admin := c.srv.Client()
+	_, err := admin.UpdateUserPool(t.Context(), &cip.UpdateUserPoolInput{
+		UserPoolId:             aws.String(c.srv.UserPoolID),
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		DeviceConfiguration:    &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pw = "Sup3r-secret!"
+	c.signUp("ana@example.com", pw)
+	c.ok(pw+"\n", "login", "--email", "ana@example.com", "--password-stdin", "--remember-device")
+	devicesFile := filepath.Join(filepath.Dir(c.session), "devices.json")
+	info, err := os.Stat(devicesFile)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("devices file: %v, mode %v", err, info)
+	}
+	raw, _ := os.ReadFile(devicesFile)
+	var saved map[string]struct{ Key, Secret string }
+	if err := json.Unmarshal(raw, &saved); err != nil || len(saved) != 1 {
+		t.Fatalf("devices file: %s", raw)
+	}
+	var key string
+	for _, d := range saved {
+		key = d.Key
+		c.remember(d.Secret)
+	}
+
+	// MFA on, except on remembered devices.
+	_, err = admin.SetUserPoolMfaConfig(t.Context(), &cip.SetUserPoolMfaConfigInput{
+		UserPoolId: aws.String(c.srv.UserPoolID), MfaConfiguration: types.UserPoolMfaTypeOn,
+		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.login("ana@example.com", pw) // no MFA step: the remembered device
+	list := c.ok("", "devices", "list", "--json")
+	var devices []map[string]any
+	if err := json.Unmarshal([]byte(list.stdout), &devices); err != nil || len(devices) != 1 || devices[0]["key"] != key || devices[0]["remembered"] != true {
+		t.Fatalf("devices list: %s", list.stdout)
+	}
+	c.ok("", "devices", "forget", "--device-key", key)
+	raw, _ = os.ReadFile(devicesFile)
+	if strings.Contains(string(raw), key) {
+		t.Error("the forgotten device is still in the devices file")
+	}
+	// Without the device, MFA set-up is asked for: no answer on stdin.
+	if r := c.run(pw+"\n", "login", "--email", "ana@example.com", "--password-stdin"); r.code != 1 || !strings.Contains(r.stderr, "MFA is required") {
+		t.Errorf("login on a forgotten device: exit %d\n%s", r.code, r.stderr)
+	}
 }

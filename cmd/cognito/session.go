@@ -59,20 +59,29 @@ func loadSession(path string) (*cognito.Tokens, error) {
 }
 
 // saveSession writes t to path with mode 0600, creating the directory with
-// mode 0700. The file is replaced atomically, so a reader never sees half a
-// session and an older file's wider mode is not kept.
+// mode 0700.
 func saveSession(path string, t *cognito.Tokens) error {
-	raw, err := json.MarshalIndent(t, "", "  ")
-	if err != nil {
+	if err := writePrivateJSON(path, t); err != nil {
 		return fmt.Errorf("saving the session: %w", err)
+	}
+	return nil
+}
+
+// writePrivateJSON writes v as JSON to path with mode 0600, creating the
+// directory with mode 0700. The file is replaced atomically, so a reader
+// never sees half of it and an older file's wider mode is not kept.
+func writePrivateJSON(path string, v any) error {
+	raw, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("saving the session: %w", err)
+		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".session-*") // created with mode 0600
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*") // created with mode 0600
 	if err != nil {
-		return fmt.Errorf("saving the session: %w", err)
+		return err
 	}
 	defer os.Remove(tmp.Name())
 	_, err = tmp.Write(append(raw, '\n'))
@@ -85,10 +94,7 @@ func saveSession(path string, t *cognito.Tokens) error {
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
 	}
-	if err != nil {
-		return fmt.Errorf("saving the session: %w", err)
-	}
-	return nil
+	return err
 }
 
 // removeSession deletes the session file and reports whether there was
