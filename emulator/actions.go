@@ -72,14 +72,14 @@ var actions = map[string]action{
 	"SetUserSettings":                  notYet,
 	"UpdateAuthEventFeedback":          notYet,
 
-	// Sign-in, challenges and tokens (auth.go, challenges.go, refresh.go).
+	// Sign-in, challenges and tokens (auth.go, challenges.go, refresh.go, userauth.go).
 	"InitiateAuth":                handle(byClient, (*Server).initiateAuth),
 	"RespondToAuthChallenge":      handle(byClient, (*Server).respondToAuthChallenge),
 	"RevokeToken":                 handle(byClient, (*Server).revokeToken),
 	"AdminInitiateAuth":           handle(byIAM, (*Server).adminInitiateAuth),
 	"AdminRespondToAuthChallenge": handle(byIAM, (*Server).adminRespondToAuthChallenge),
 	"GetTokensFromRefreshToken":   handle(byClient, (*Server).getTokensFromRefreshToken),
-	"GetUserAuthFactors":          notYet,
+	"GetUserAuthFactors":          handle(byToken, (*Server).getUserAuthFactors),
 
 	// Multi-factor authentication (mfa.go).
 	"AssociateSoftwareToken":    handle(byToken, (*Server).associateSoftwareToken),

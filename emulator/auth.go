@@ -21,12 +21,16 @@ type authStep struct {
 	challenge types.ChallengeNameType
 	params    map[string]string
 	session   string
+	// available are the first factors of a SELECT_CHALLENGE (USER_AUTH,
+	// userauth.go): InitiateAuth's AvailableChallenges.
+	available []types.ChallengeNameType
 }
 
 func (a *authStep) initiateOutput() *cip.InitiateAuthOutput {
 	return &cip.InitiateAuthOutput{
 		AuthenticationResult: a.result, ChallengeName: a.challenge,
 		ChallengeParameters: a.parameters(), Session: optional(a.session),
+		AvailableChallenges: a.available,
 	}
 }
 
@@ -49,6 +53,7 @@ func (a *authStep) adminInitiateOutput() *cip.AdminInitiateAuthOutput {
 	return &cip.AdminInitiateAuthOutput{
 		AuthenticationResult: a.result, ChallengeName: a.challenge,
 		ChallengeParameters: a.parameters(), Session: optional(a.session),
+		AvailableChallenges: a.available,
 	}
 }
 
@@ -76,10 +81,11 @@ var flows = map[types.AuthFlowType]flow{
 	"USER_SRP_AUTH":            {"ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH is not enabled for the client.", true, true, (*Server).srpAuth},
 	"REFRESH_TOKEN_AUTH":       {"ALLOW_REFRESH_TOKEN_AUTH", "REFRESH_TOKEN_AUTH flow not enabled for this client", true, true, (*Server).refreshAuth},
 	"REFRESH_TOKEN":            {"ALLOW_REFRESH_TOKEN_AUTH", "REFRESH_TOKEN_AUTH flow not enabled for this client", true, true, (*Server).refreshAuth},
+	"USER_AUTH":                {"ALLOW_USER_AUTH", "USER_AUTH flow not enabled for this client", true, true, (*Server).userAuth},
 }
 
 func (s *Server) initiateAuth(ctx context.Context, c *caller, in *cip.InitiateAuthInput) (*cip.InitiateAuthOutput, error) {
-	step, err := s.startSignIn(ctx, c, in.AuthFlow, in.AuthParameters)
+	step, err := s.startSignIn(ctx, c, in.AuthFlow, in.AuthParameters, aws.ToString(in.Session))
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +100,7 @@ func (s *Server) adminInitiateAuth(ctx context.Context, c *caller, in *cip.Admin
 	if err := s.adminSignInCaller(ctx, c, in.UserPoolId, in.ClientId); err != nil {
 		return nil, err
 	}
-	step, err := s.startSignIn(ctx, c, in.AuthFlow, in.AuthParameters)
+	step, err := s.startSignIn(ctx, c, in.AuthFlow, in.AuthParameters, aws.ToString(in.Session))
 	if err != nil {
 		return nil, err
 	}
@@ -112,16 +118,20 @@ func (s *Server) adminSignInCaller(ctx context.Context, c *caller, poolID, clien
 }
 
 // startSignIn starts the flow a sign-in names, if the call may start it
-// and the client allows it.
-func (s *Server) startSignIn(ctx context.Context, c *caller, name types.AuthFlowType, params map[string]string) (*authStep, error) {
+// and the client allows it. session is the call's Session member: with
+// USER_AUTH, the Session of a ConfirmSignUp that signs the new user in
+// (userauth.go); the other flows do not use it.
+func (s *Server) startSignIn(ctx context.Context, c *caller, name types.AuthFlowType, params map[string]string, session string) (*authStep, error) {
 	f, ok := flows[name]
 	switch {
-	case name == "CUSTOM_AUTH" || name == "USER_AUTH":
+	case name == "CUSTOM_AUTH":
 		return nil, invalidParameter("The local Cognito does not support the %s flow yet; use USER_PASSWORD_AUTH.", name)
 	case !ok || (c.admin && !f.admin) || (!c.admin && !f.public):
 		return nil, invalidParameter("Initiate Auth method not supported.")
 	case !c.client.allowsFlow(f.allow):
 		return nil, invalidParameter("%s", f.disabled)
+	case name == "USER_AUTH" && session != "":
+		return s.signUpSessionAuth(ctx, c, params, session)
 	}
 	return f.start(s, ctx, c, params)
 }
@@ -196,13 +206,8 @@ func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool
 		if err := st.putUser(p, u); err != nil {
 			return err
 		}
-		switch {
-		case !u.Enabled:
-			return &commitThen{errUserDisabled}
-		case u.Status == statusUnconfirmed:
-			return &commitThen{errUserNotConfirmed}
-		case u.Status == statusResetRequired:
-			return &commitThen{newError(excPasswordResetRequired, "Password reset required for the user")}
+		if err := signInStatus(u); err != nil {
+			return &commitThen{err}
 		}
 		next, err = s.proceed(st, c, u, progress{Admin: c.admin, DeviceKey: deviceKey})
 		return err
@@ -211,6 +216,21 @@ func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool
 		return nil, err
 	}
 	return s.finish(c, next)
+}
+
+// signInStatus is the error u's state calls for once a first factor is
+// proven (a disabled user, an unconfirmed one, one whose password must be
+// reset), or nil.
+func signInStatus(u *user) error {
+	switch {
+	case !u.Enabled:
+		return errUserDisabled
+	case u.Status == statusUnconfirmed:
+		return errUserNotConfirmed
+	case u.Status == statusResetRequired:
+		return newError(excPasswordResetRequired, "Password reset required for the user")
+	}
+	return nil
 }
 
 // progress is how far a sign-in has come past its first factor, kept in

@@ -34,6 +34,9 @@ type challengeRecord struct {
 	// the wrong answers given so far.
 	Code     string `json:"code,omitempty"`
 	Failures int    `json:"failures,omitempty"`
+	// FirstFactor marks an EMAIL_OTP or SMS_OTP challenge asked as the
+	// first factor of a USER_AUTH sign-in (userauth.go), not as MFA.
+	FirstFactor bool `json:"firstFactor,omitempty"`
 }
 
 // newChallenge stores a pending challenge of cl and returns its Session.
@@ -122,6 +125,12 @@ var challengeHandlers = map[types.ChallengeNameType]challengeHandler{
 	"EMAIL_OTP":             (*Server).emailMFA,
 	"SELECT_MFA_TYPE":       (*Server).selectMFAType,
 	"MFA_SETUP":             (*Server).mfaSetup,
+	// Choice-based sign-in, USER_AUTH (userauth.go); its EMAIL_OTP is
+	// answered by the handler above.
+	"SELECT_CHALLENGE": (*Server).selectChallenge,
+	"PASSWORD":         (*Server).passwordChallenge,
+	"PASSWORD_SRP":     (*Server).passwordSRPChallenge,
+	"SMS_OTP":          (*Server).smsOTP,
 	// Remembered devices (devices.go).
 	"DEVICE_SRP_AUTH":          (*Server).deviceSRPAuth,
 	"DEVICE_PASSWORD_VERIFIER": (*Server).devicePasswordVerifier,

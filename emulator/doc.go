@@ -33,7 +33,8 @@
 //	users_admin.go   users as the administrator sees them (Admin*, ListUsers)
 //	users_self.go    users acting on themselves with an access token
 //	signup.go        sign-up, confirmation, account recovery
-//	auth.go          sign-in flows and what follows the first factor
+//	auth.go          sign-in flows and what follows the first factor;
+//	                 userauth.go choice-based sign-in (USER_AUTH)
 //	challenges.go    challenges and their answers
 //	lockout.go, srp.go, refresh.go   the lockout, SRP, refresh tokens
 //	devices.go       remembered devices: their sign-in stage and actions
@@ -53,7 +54,7 @@
 // and run `go test ./emulator -run TestActionTableCoverage -update`, which
 // rewrites the lists below and the README's coverage table from the table.
 //
-// Implemented actions (78 of 126):
+// Implemented actions (79 of 126):
 //
 //   - User pools (pools.go): CreateUserPool, DescribeUserPool, ListUserPools,
 //     UpdateUserPool, DeleteUserPool, AddCustomAttributes,
@@ -76,9 +77,10 @@
 //     GetUser, UpdateUserAttributes, DeleteUserAttributes,
 //     VerifyUserAttribute, GetUserAttributeVerificationCode, ChangePassword,
 //     DeleteUser, GlobalSignOut.
-//   - Sign-in, challenges and tokens (auth.go, challenges.go, refresh.go):
-//     InitiateAuth, RespondToAuthChallenge, RevokeToken, AdminInitiateAuth,
-//     AdminRespondToAuthChallenge, GetTokensFromRefreshToken.
+//   - Sign-in, challenges and tokens (auth.go, challenges.go, refresh.go,
+//     userauth.go): InitiateAuth, RespondToAuthChallenge, RevokeToken,
+//     AdminInitiateAuth, AdminRespondToAuthChallenge,
+//     GetTokensFromRefreshToken, GetUserAuthFactors.
 //   - Multi-factor authentication (mfa.go): AssociateSoftwareToken,
 //     VerifySoftwareToken, SetUserMFAPreference, AdminSetUserMFAPreference.
 //   - Remembered devices (devices.go): ConfirmDevice, GetDevice, ListDevices,
@@ -90,12 +92,12 @@
 //
 // Not supported yet (they answer UnsupportedOperationException):
 // AdminSetUserSettings, AdminListUserAuthEvents, AdminUpdateAuthEventFeedback,
-// SetUserSettings, UpdateAuthEventFeedback, GetUserAuthFactors,
-// StartWebAuthnRegistration, CompleteWebAuthnRegistration,
-// ListWebAuthnCredentials, DeleteWebAuthnCredential, CreateResourceServer,
-// DescribeResourceServer, ListResourceServers, UpdateResourceServer,
-// DeleteResourceServer, CreateIdentityProvider, DescribeIdentityProvider,
-// ListIdentityProviders, UpdateIdentityProvider, DeleteIdentityProvider,
+// SetUserSettings, UpdateAuthEventFeedback, StartWebAuthnRegistration,
+// CompleteWebAuthnRegistration, ListWebAuthnCredentials,
+// DeleteWebAuthnCredential, CreateResourceServer, DescribeResourceServer,
+// ListResourceServers, UpdateResourceServer, DeleteResourceServer,
+// CreateIdentityProvider, DescribeIdentityProvider, ListIdentityProviders,
+// UpdateIdentityProvider, DeleteIdentityProvider,
 // GetIdentityProviderByIdentifier, AdminLinkProviderForUser,
 // AdminDisableProviderForUser, CreateManagedLoginBranding,
 // DescribeManagedLoginBranding, DescribeManagedLoginBrandingByClient,
@@ -123,7 +125,9 @@
 // five wrong tries; five wrong passwords lock a user out with a doubling
 // delay, counted atomically however many attempts race; a challenge answer
 // is single use; MFA is enforced as the pool is configured, with RFC 6238
-// software tokens whose codes are good once; passwords are kept only as Cognito's SRP verifier and
+// software tokens whose codes are good once; choice-based sign-in
+// (USER_AUTH) offers the first factors the pool's SignInPolicy allows and
+// the user can use, with one-time passwords by email or SMS; passwords are kept only as Cognito's SRP verifier and
 // refresh tokens only as a hash. Token issuers are <public URL>/<poolId>,
 // where the public URL is the address the client used (or WithBaseURL).
 //

@@ -13,8 +13,9 @@ import (
 	"github.com/cognitokit/cognito/cognitotest"
 )
 
-// jssdkDir holds the JavaScript SDK v3 check: package.json,
-// package-lock.json and flow.mjs. Its node_modules comes from
+// jssdkDir holds the JavaScript client checks (the AWS SDK for JavaScript
+// v3, amazon-cognito-identity-js, Amplify JS v6): package.json,
+// package-lock.json and the scripts. Its node_modules comes from
 // `npm ci --prefix emulator/testdata/jssdk`.
 const jssdkDir = "testdata/jssdk"
 
@@ -65,12 +66,13 @@ func TestJavaScriptSRPClient(t *testing.T) {
 }
 
 // nodeScript runs a script of testdata/jssdk with node against srv, with
-// the test user's name and password (when not empty) in its environment,
-// and returns what it printed on stdout, trimmed, and how it ended. Without
-// node or the npm packages it skips the test, unless
+// the test user's name and password (when not empty) in its environment
+// and args after the script's name on its command line, and returns what
+// it printed on stdout, trimmed, and how it ended. Without node or the npm
+// packages it skips the test, unless
 // COGNITOKIT_REQUIRE_JSSDK=1 (as in CI), which makes their absence a
 // failure.
-func nodeScript(t *testing.T, srv *cognitotest.Server, script, username, pw string) (string, error) {
+func nodeScript(t *testing.T, srv *cognitotest.Server, script, username, pw string, args ...string) (string, error) {
 	t.Helper()
 	missing := t.Skipf
 	if os.Getenv("COGNITOKIT_REQUIRE_JSSDK") == "1" {
@@ -81,7 +83,7 @@ func nodeScript(t *testing.T, srv *cognitotest.Server, script, username, pw stri
 		missing("node is not on PATH; install Node.js 20+ to run the JavaScript client checks (COGNITOKIT_REQUIRE_JSSDK=1 makes this a failure)")
 		return "", nil
 	}
-	for _, pkg := range []string{"@aws-sdk/client-cognito-identity-provider", "amazon-cognito-identity-js"} {
+	for _, pkg := range []string{"@aws-sdk/client-cognito-identity-provider", "amazon-cognito-identity-js", "aws-amplify"} {
 		if _, err := os.Stat(filepath.Join(jssdkDir, "node_modules", filepath.FromSlash(pkg))); err != nil {
 			missing("%s is not installed; run `npm ci --prefix emulator/testdata/jssdk` (COGNITOKIT_REQUIRE_JSSDK=1 makes this a failure)", pkg)
 			return "", nil
@@ -89,7 +91,7 @@ func nodeScript(t *testing.T, srv *cognitotest.Server, script, username, pw stri
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script)
+	cmd := exec.CommandContext(ctx, node, append([]string{script}, args...)...)
 	cmd.Dir = jssdkDir
 	cmd.Env = append(os.Environ(),
 		"COGNITO_ENDPOINT="+srv.Endpoint,
@@ -103,7 +105,7 @@ func nodeScript(t *testing.T, srv *cognitotest.Server, script, username, pw stri
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
 	if err != nil {
-		t.Logf("node %s: %v\n%s", script, err, stderr.Bytes())
+		t.Logf("node %s: %v\n%s", strings.Join(append([]string{script}, args...), " "), err, stderr.Bytes())
 	}
 	// stderr may hold Node's own warnings (such as the SDK's notice about
 	// Node versions); only stdout is the script's verdict.

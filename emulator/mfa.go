@@ -226,6 +226,9 @@ func (s *Server) setUserPoolMfaConfig(ctx context.Context, _ *caller, in *cip.Se
 		if p.MFAConfiguration != string(types.UserPoolMfaTypeOff) && len(factors.list()) == 0 {
 			return errSetUserPoolMfaConfigNoFactor
 		}
+		if err := checkSignInPolicy(p); err != nil { // MFA required and passwordless sign-in (pool_settings.go)
+			return err
+		}
 		p.Modified = s.now()
 		if err := st.putPool(p); err != nil {
 			return err
@@ -927,6 +930,9 @@ func (s *Server) answerMFACode(ctx context.Context, c *caller, a *challengeAnswe
 		}
 		prog := rec.Progress
 		prog.MFADone = true
+		if rec.FirstFactor { // a passwordless first factor (userauth.go): MFA does not follow
+			return s.afterPasswordless(st, c, u, prog)
+		}
 		return s.proceed(st, c, u, prog)
 	})
 }
@@ -941,7 +947,8 @@ func (s *Server) smsMFA(ctx context.Context, c *caller, a *challengeAnswer) (*au
 	return s.answerMFACode(ctx, c, a, factorSMS, "SMS_MFA_CODE")
 }
 
-// emailMFA answers EMAIL_OTP asked as MFA (EMAIL_OTP_CODE).
+// emailMFA answers EMAIL_OTP (EMAIL_OTP_CODE), asked as MFA or as the
+// first factor of USER_AUTH (userauth.go).
 func (s *Server) emailMFA(ctx context.Context, c *caller, a *challengeAnswer) (*authStep, error) {
 	return s.answerMFACode(ctx, c, a, factorEmail, "EMAIL_OTP_CODE")
 }

@@ -126,6 +126,9 @@ func applyPoolSettings(p *pool, in *poolSettings, prev *pool) error {
 	if err := applyPoolMFA(p, prev); err != nil {
 		return err
 	}
+	if err := checkSignInPolicy(p); err != nil {
+		return err
+	}
 	p.DeviceConfiguration = in.DeviceConfiguration
 
 	p.AttributesRequireVerificationBeforeUpdate = nil
@@ -229,6 +232,38 @@ func applyPolicies(p *pool, in *types.UserPoolPolicyType, prev *pool) error {
 				p.AllowedFirstAuthFactors = append(p.AllowedFirstAuthFactors, string(f))
 			}
 		}
+	}
+	return nil
+}
+
+// checkSignInPolicy checks the first factors p allows (SignInPolicy)
+// against the rest of its settings, as AWS documents them: PASSWORD is
+// always among them (AWS CDK: "This must be true"); one-time passwords
+// need the ESSENTIALS or PLUS plan (checked by applyPolicies), and their
+// messages a way out — EMAIL_OTP email sent through Amazon SES
+// (EmailSendingAccount DEVELOPER, as email MFA needs), SMS_OTP an
+// SmsConfiguration; and passwordless sign-in does not go with MFA required
+// (Amplify's documentation of Cognito: "Amazon Cognito does not support
+// enabling both MFA and passwordless sign-in"; AWS documents passkeys
+// alone as able to satisfy MFA, which the local Cognito does not
+// support). It is checked on CreateUserPool, UpdateUserPool and
+// SetUserPoolMfaConfig.
+func checkSignInPolicy(p *pool) error {
+	if len(p.AllowedFirstAuthFactors) == 0 {
+		return nil
+	}
+	if !slices.Contains(p.AllowedFirstAuthFactors, string(types.AuthFactorTypePassword)) {
+		return invalidParameter("AllowedFirstAuthFactors must include PASSWORD.")
+	}
+	if slices.Contains(p.AllowedFirstAuthFactors, string(types.AuthFactorTypeEmailOtp)) &&
+		(p.EmailConfiguration == nil || p.EmailConfiguration.EmailSendingAccount != types.EmailSendingAccountTypeDeveloper) {
+		return invalidParameter("EMAIL_OTP sign-in requires an EmailConfiguration with EmailSendingAccount DEVELOPER (Amazon SES).")
+	}
+	if slices.Contains(p.AllowedFirstAuthFactors, string(types.AuthFactorTypeSmsOtp)) && p.SmsConfiguration == nil {
+		return invalidParameter("SMS_OTP sign-in requires an SmsConfiguration.")
+	}
+	if len(p.AllowedFirstAuthFactors) > 1 && p.MFAConfiguration == string(types.UserPoolMfaTypeOn) {
+		return invalidParameter("Passwordless sign-in (AllowedFirstAuthFactors other than PASSWORD) cannot be allowed when MFA is required (MfaConfiguration ON).")
 	}
 	return nil
 }

@@ -190,7 +190,7 @@ const (
 	PurposeForgotPassword  = "FORGOT_PASSWORD"  // a password-reset code
 	PurposeVerifyAttribute = "VERIFY_ATTRIBUTE" // a code verifying a changed email or phone number
 	PurposeInvitation      = "INVITATION"       // AdminCreateUser's temporary password
-	PurposeMFA             = "MFA"              // a sign-in's SMS_MFA or EMAIL_OTP code
+	PurposeMFA             = "MFA"              // a sign-in's SMS_MFA, EMAIL_OTP or SMS_OTP code
 )
 
 func (s *Server) serveMessages(w http.ResponseWriter, r *http.Request) {

@@ -44,6 +44,7 @@ func (s *Server) signUp(ctx context.Context, c *caller, in *cip.SignUpInput) (*c
 		return nil, err
 	}
 	var sent *types.CodeDeliveryDetailsType
+	var session string
 	err = s.update(ctx, func(st *state) error {
 		if _, err := st.pool(p.ID); err != nil {
 			return err
@@ -52,15 +53,18 @@ func (s *Server) signUp(ctx context.Context, c *caller, in *cip.SignUpInput) (*c
 			return err
 		}
 		if attr := deliveryAttribute(p, u, false); attr != "" {
-			sent, err = s.deliverSignUpCode(st, c, p, u, attr)
+			if sent, err = s.deliverSignUpCode(st, c, p, u, attr); err != nil {
+				return err
+			}
 		}
+		session, err = s.signUpSession(st, c, u) // for USER_AUTH after ConfirmSignUp (userauth.go)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.log.Info("user signed up", "userPoolId", p.ID, "sub", u.Attributes["sub"])
-	return &cip.SignUpOutput{UserConfirmed: false, UserSub: aws.String(u.Attributes["sub"]), CodeDeliveryDetails: sent}, nil
+	return &cip.SignUpOutput{UserConfirmed: false, UserSub: aws.String(u.Attributes["sub"]), CodeDeliveryDetails: sent, Session: optional(session)}, nil
 }
 
 // newUser builds a user named as a caller asked (a username, or an email or
@@ -120,8 +124,11 @@ func (s *Server) withNamedUser(ctx context.Context, c *caller, name string, unkn
 	})
 }
 
+// confirmSignUp is ConfirmSignUp. Given the Session SignUp returned, it
+// returns one that signs the user in with USER_AUTH (userauth.go).
 func (s *Server) confirmSignUp(ctx context.Context, c *caller, in *cip.ConfirmSignUpInput) (*cip.ConfirmSignUpOutput, error) {
 	p := c.pool
+	var session string
 	err := s.withNamedUser(ctx, c, aws.ToString(in.Username), errCodeMismatch, func(st *state, u *user) error {
 		if u.Status != statusUnconfirmed {
 			return notAuthorized("User cannot be confirmed. Current status is %s", u.Status)
@@ -134,12 +141,16 @@ func (s *Server) confirmSignUp(ctx context.Context, c *caller, in *cip.ConfirmSi
 		if rec.Attribute != "" {
 			u.Attributes[rec.Attribute+"_verified"] = "true"
 		}
-		return st.putUser(p, u)
+		if err := st.putUser(p, u); err != nil {
+			return err
+		}
+		session, err = s.confirmedSession(st, c, u, aws.ToString(in.Session))
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &cip.ConfirmSignUpOutput{}, nil
+	return &cip.ConfirmSignUpOutput{Session: optional(session)}, nil
 }
 
 func (s *Server) resendConfirmationCode(ctx context.Context, c *caller, in *cip.ResendConfirmationCodeInput) (*cip.ResendConfirmationCodeOutput, error) {
