@@ -99,6 +99,9 @@ type SignIn struct {
 	// deviceSecret the SRP secret of its proof under way.
 	device       *RememberedDevice
 	deviceSecret []byte
+	// available are the first factors a choice-based sign-in offers
+	// (AvailableChallenges).
+	available []string
 }
 
 // SignInOption configures SignIn.
@@ -146,6 +149,39 @@ func (c *Client) SignIn(ctx context.Context, username, password string, opts ...
 		return nil, c.fail("SignIn", err)
 	}
 	return c.signInState(ctx, "SignIn", o.signIn(username, false), out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+}
+
+// SignInWithCode starts a passwordless sign-in (Cognito's choice-based
+// USER_AUTH flow): Cognito sends the user a one-time code — by email for
+// StepEmailCode, by SMS for StepSMSOTP — and the step it returns asks for
+// it. The pool must allow that first factor and the app client
+// ALLOW_USER_AUTH. If the user cannot use it (no verified email, say), the
+// step is StepSelectFactor with the factors they can use in Options.
+func (c *Client) SignInWithCode(ctx context.Context, username string, by StepKind, opts ...SignInOption) (*SignIn, error) {
+	if by != StepEmailCode && by != StepSMSOTP {
+		return nil, &Error{Op: "SignInWithCode", Kind: ErrInvalidParameter, lang: c.lang,
+			Err: errors.New("cognito: a passwordless code comes by email (StepEmailCode) or SMS (StepSMSOTP), not " + string(by))}
+	}
+	o := signInOptionsOf(opts)
+	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		ClientId: aws.String(c.cfg.ClientID), AuthFlow: types.AuthFlowTypeUserAuth,
+		AuthParameters: c.authParameters(username, o, "PREFERRED_CHALLENGE", string(by)),
+	})
+	if err != nil {
+		return nil, c.fail("SignInWithCode", err)
+	}
+	s := o.signIn(username, false)
+	s.available = enumNames(out.AvailableChallenges)
+	return c.signInState(ctx, "SignInWithCode", s, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+}
+
+// enumNames is a list of SDK enum values as strings.
+func enumNames[E ~string](in []E) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // AdminSignIn signs a user in from a back end (AdminInitiateAuth with
@@ -353,7 +389,7 @@ func (c *Client) signInState(ctx context.Context, op string, s *SignIn, result *
 	case StepSelectMFA:
 		step.Options = jsonList(params["MFAS_CAN_CHOOSE"])
 	case StepSelectFactor:
-		step.Options = jsonList(params["AVAILABLE_CHALLENGES"])
+		step.Options = s.available
 	case StepSetUpTOTP:
 		out, err := c.sdk.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: session})
 		if err != nil {

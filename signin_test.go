@@ -3,6 +3,7 @@ package cognito_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -193,4 +194,84 @@ func fmtAll(err error) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// passwordlessPool lets srv's users sign in with an emailed code: the
+// pool allows EMAIL_OTP as a first factor (Cognito sends email through
+// SES for it) and the app client allows USER_AUTH.
+func passwordlessPool(t *testing.T, srv *cognitotest.Server) {
+	t.Helper()
+	admin := srv.Client()
+	_, err := admin.UpdateUserPool(t.Context(), &cip.UpdateUserPoolInput{
+		UserPoolId:             aws.String(srv.UserPoolID),
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		EmailConfiguration: &types.EmailConfigurationType{
+			EmailSendingAccount: types.EmailSendingAccountTypeDeveloper,
+			SourceArn:           aws.String("arn:aws:ses:eu-west-1:123456789012:identity/no-reply@example.com"),
+		},
+		Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
+			AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp},
+		}},
+	})
+	if err != nil {
+		t.Fatalf("UpdateUserPool: %v", err)
+	}
+	_, err = admin.UpdateUserPoolClient(t.Context(), &cip.UpdateUserPoolClientInput{
+		UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{
+			types.ExplicitAuthFlowsTypeAllowUserAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth,
+		},
+	})
+	if err != nil {
+		t.Fatalf("UpdateUserPoolClient: %v", err)
+	}
+}
+
+// A passwordless sign-in: Cognito emails a code, the answer is the code; a
+// wrong code is ErrCodeMismatch, a factor the user cannot use offers a
+// choice instead.
+func TestSignInWithCode(t *testing.T) {
+	for _, pk := range poolKinds {
+		t.Run(pk.name, func(t *testing.T) {
+			t.Parallel()
+			srv := cognitotest.NewServer(t, pk.opts...)
+			passwordlessPool(t, srv)
+			c := newClient(t, srv)
+			registered(t, srv, c, "ana@example.com")
+			s, err := c.SignInWithCode(t.Context(), "ana@example.com", cognito.StepEmailCode)
+			if err != nil || s.Step == nil || s.Step.Kind != cognito.StepEmailCode {
+				t.Fatalf("SignInWithCode = %+v, %v; want the emailed-code step", s, err)
+			}
+			if d := s.Step.CodeDelivery; d == nil || d.Destination != "a***@e***.com" {
+				t.Errorf("code delivery = %+v", s.Step.CodeDelivery)
+			}
+			code := srv.LastCode("ana@example.com")
+			if _, err := c.Answer(t.Context(), s, wrongCode(code)); !errors.Is(err, cognito.ErrCodeMismatch) {
+				t.Errorf("a wrong code: %v, want ErrCodeMismatch", err)
+			}
+			done, err := c.Answer(t.Context(), s, code)
+			if err != nil || done.Tokens == nil {
+				t.Fatalf("Answer(code): %+v, %v", done, err)
+			}
+			if _, err := c.GetUser(t.Context(), done.Tokens.AccessToken); err != nil {
+				t.Errorf("GetUser with the passwordless tokens: %v", err)
+			}
+
+			// No phone number: SMS is not one of this user's factors.
+			s, err = c.SignInWithCode(t.Context(), "ana@example.com", cognito.StepSMSOTP)
+			if err != nil || s.Step == nil || s.Step.Kind != cognito.StepSelectFactor || !slices.Contains(s.Step.Options, "EMAIL_OTP") {
+				t.Fatalf("SignInWithCode(SMS) = %+v, %v; want a choice offering EMAIL_OTP", s, err)
+			}
+			s, err = c.Answer(t.Context(), s, "EMAIL_OTP")
+			if err != nil || s.Step == nil || s.Step.Kind != cognito.StepEmailCode {
+				t.Fatalf("choosing EMAIL_OTP: %+v, %v", s, err)
+			}
+			if done, err := c.Answer(t.Context(), s, srv.LastCode("ana@example.com")); err != nil || done.Tokens == nil {
+				t.Fatalf("Answer(code) after the choice: %+v, %v", done, err)
+			}
+			if _, err := c.SignInWithCode(t.Context(), "ana@example.com", cognito.StepNewPassword); !errors.Is(err, cognito.ErrInvalidParameter) {
+				t.Errorf("SignInWithCode(new password): %v", err)
+			}
+		})
+	}
 }

@@ -18,8 +18,8 @@ import (
 
 func newLoginCommand(a *app) *cobra.Command {
 	var (
-		email                                           string
-		passwordStdin, printTokens, srp, rememberDevice bool
+		email                                                         string
+		passwordStdin, printTokens, srp, rememberDevice, passwordless bool
 	)
 	cmd := &cobra.Command{
 		Use:   "login --email EMAIL",
@@ -39,7 +39,11 @@ stdout gets them as JSON, and nothing else.
 With --remember-device, the device a sign-in offers (in a pool that tracks
 devices) is remembered: its keys and secret are kept in devices.json next to
 the session file (mode 0600), and later logins of the user sign in as that
-device, which may spare them MFA.`,
+device, which may spare them MFA.
+
+With --passwordless no password is asked for: Cognito emails a one-time code
+(the pool must allow EMAIL_OTP sign-in and the app client USER_AUTH), asked
+for at a prompt or read from stdin's first line with --password-stdin.`,
 		Args: noArgs,
 	}
 	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
@@ -47,9 +51,11 @@ device, which may spare them MFA.`,
 		if err != nil {
 			return err
 		}
-		password, err := a.readPassword(ctx, passwordStdin, "--password-stdin", "password")
-		if err != nil {
-			return err
+		var password string
+		if !passwordless {
+			if password, err = a.readPassword(ctx, passwordStdin, "--password-stdin", "password"); err != nil {
+				return err
+			}
 		}
 		var opts []cognito.SignInOption
 		if srp {
@@ -71,14 +77,20 @@ device, which may spare them MFA.`,
 		if d := devices[deviceKey]; d != nil {
 			opts = append(opts, cognito.WithDevice(d))
 		}
-		s, err := c.SignIn(ctx, email, password, opts...)
+		signIn := func(opts ...cognito.SignInOption) (*cognito.SignIn, error) {
+			if passwordless {
+				return c.SignInWithCode(ctx, email, cognito.StepEmailCode, opts...)
+			}
+			return c.SignIn(ctx, email, password, opts...)
+		}
+		s, err := signIn(opts...)
 		if errors.Is(err, cognito.ErrDeviceNotRemembered) {
 			// Forgotten elsewhere: sign in without it, and drop it.
 			delete(devices, deviceKey)
 			if err := saveDevices(devicesFile, devices); err != nil {
 				return err
 			}
-			s, err = c.SignIn(ctx, email, password, opts[:len(opts)-1]...)
+			s, err = signIn(opts[:len(opts)-1]...)
 		}
 		for err == nil && s.Tokens == nil {
 			var answer string
@@ -117,6 +129,7 @@ device, which may spare them MFA.`,
 	f.BoolVar(&printTokens, "print-tokens", false, "print the tokens (cognito.Tokens JSON) to stdout")
 	f.BoolVar(&srp, "srp", false, "prove the password with SRP (USER_SRP_AUTH) instead of sending it")
 	f.BoolVar(&rememberDevice, "remember-device", false, "remember this device (when the pool tracks devices) and sign in as it next time")
+	f.BoolVar(&passwordless, "passwordless", false, "sign in with a one-time code Cognito emails, without a password")
 	return cmd
 }
 

@@ -239,3 +239,53 @@ func TestLoginRemembersDevice(t *testing.T) {
 		t.Errorf("login on a forgotten device: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// login --passwordless signs in with the code Cognito emails, read from
+// stdin; no password is read.
+func TestLoginPasswordless(t *testing.T) {
+	c := newCLI(t, secretEnv)
+	admin := c.srv.Client()
+	_, err := admin.UpdateUserPool(t.Context(), &cip.UpdateUserPoolInput{
+		UserPoolId:             aws.String(c.srv.UserPoolID),
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		EmailConfiguration: &types.EmailConfigurationType{
+			EmailSendingAccount: types.EmailSendingAccountTypeDeveloper,
+			SourceArn:           aws.String("arn:aws:ses:eu-west-1:123456789012:identity/no-reply@example.com"),
+		},
+		Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
+			AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = admin.UpdateUserPoolClient(t.Context(), &cip.UpdateUserPoolClientInput{
+		UserPoolId: aws.String(c.srv.UserPoolID), ClientId: aws.String(c.srv.ClientID),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.signUp("ana@example.com", "Sup3r-secret!")
+	// The code is sent when login asks Cognito for it: the test answers
+	// with a pipe, once the code is in the outbox.
+	stdinR, stdinW := io.Pipe()
+	var stdout, stderr bytes.Buffer
+	args := slices.Concat([]string{"login", "--email", "ana@example.com", "--passwordless", "--password-stdin"}, c.config, c.flags)
+	done := make(chan int, 1)
+	before := len(c.srv.Messages("ana@example.com"))
+	go func() { done <- run(context.Background(), args, stdinR, &stdout, &stderr) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(c.srv.Messages("ana@example.com")) == before && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	code := c.srv.LastCode("ana@example.com")
+	c.remember(code)
+	io.WriteString(stdinW, code+"\n")
+	if exit := <-done; exit != 0 {
+		t.Fatalf("login --passwordless: exit %d\n%s", exit, stderr.String())
+	}
+	if tok := c.tokens(); tok.AccessToken == "" {
+		t.Fatal("no tokens saved")
+	}
+}
