@@ -203,3 +203,52 @@ func TestSignInChoosesMFA(t *testing.T) {
 		t.Fatalf("Answer(emailed code): %+v, %v", done, err)
 	}
 }
+
+// SMS MFA: the code Cognito texted answers the step, which says where it
+// went.
+func TestSignInSMSCode(t *testing.T) {
+	t.Parallel()
+	srv := cognitotest.NewServer(t)
+	admin := srv.Client()
+	_, err := admin.UpdateUserPool(t.Context(), &cip.UpdateUserPoolInput{
+		UserPoolId:             aws.String(srv.UserPoolID),
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		SmsConfiguration:       &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sms")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = admin.SetUserPoolMfaConfig(t.Context(), &cip.SetUserPoolMfaConfigInput{
+		UserPoolId: aws.String(srv.UserPoolID), MfaConfiguration: types.UserPoolMfaTypeOptional,
+		SmsMfaConfiguration: &types.SmsMfaConfigType{SmsAuthenticationMessage: aws.String("Your code is {####}")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, srv)
+	registered(t, srv, c, "ana@example.com")
+	_, err = admin.AdminUpdateUserAttributes(t.Context(), &cip.AdminUpdateUserAttributesInput{
+		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("ana@example.com"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+34600111222")}, {Name: aws.String("phone_number_verified"), Value: aws.String("true")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.SignIn(t.Context(), "ana@example.com", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetMFAPreference(t.Context(), s.Tokens.AccessToken, cognito.MFASMS, true, true); err != nil {
+		t.Fatalf("SetMFAPreference(SMS): %v", err)
+	}
+	s, err = c.SignIn(t.Context(), "ana@example.com", password, cognito.WithSRP())
+	if err != nil || s.Step == nil || s.Step.Kind != cognito.StepSMSCode {
+		t.Fatalf("SignIn = %+v, %v; want the SMS code step", s, err)
+	}
+	if d := s.Step.CodeDelivery; d == nil || d.Medium != "SMS" || !strings.HasSuffix(d.Destination, "1222") {
+		t.Errorf("code delivery = %+v", s.Step.CodeDelivery)
+	}
+	if done, err := c.Answer(t.Context(), s, srv.LastCode("ana@example.com")); err != nil || done.Tokens == nil {
+		t.Fatalf("Answer(texted code): %+v, %v", done, err)
+	}
+}
