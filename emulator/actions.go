@@ -81,7 +81,7 @@ var actions = map[string]action{
 	"GetTokensFromRefreshToken":   handle(byClient, (*Server).getTokensFromRefreshToken),
 	"GetUserAuthFactors":          handle(byToken, (*Server).getUserAuthFactors),
 
-	// Multi-factor authentication (mfa.go).
+	// Multi-factor authentication (mfa.go, mfa_totp.go).
 	"AssociateSoftwareToken":    handle(byToken, (*Server).associateSoftwareToken),
 	"VerifySoftwareToken":       handle(byToken, (*Server).verifySoftwareToken),
 	"SetUserMFAPreference":      handle(byToken, (*Server).setUserMFAPreference),

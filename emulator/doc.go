@@ -38,8 +38,9 @@
 //	challenges.go    challenges and their answers
 //	lockout.go, srp.go, refresh.go   the lockout, SRP, refresh tokens
 //	devices.go       remembered devices: their sign-in stage and actions
-//	mfa.go           MFA: the pool's configuration, software tokens, user
-//	                 preferences, the MFA stage and challenges of a sign-in
+//	mfa.go           MFA: the pool's configuration and users' preferences;
+//	                 mfa_totp.go software tokens; mfa_challenges.go the MFA
+//	                 stage and challenges of a sign-in
 //	groups.go        groups and membership
 //	tokens.go        signing keys, the tokens issued, access-token checks
 //	attributes.go, password.go, filter.go, users.go   what those share
@@ -81,8 +82,9 @@
 //     userauth.go): InitiateAuth, RespondToAuthChallenge, RevokeToken,
 //     AdminInitiateAuth, AdminRespondToAuthChallenge,
 //     GetTokensFromRefreshToken, GetUserAuthFactors.
-//   - Multi-factor authentication (mfa.go): AssociateSoftwareToken,
-//     VerifySoftwareToken, SetUserMFAPreference, AdminSetUserMFAPreference.
+//   - Multi-factor authentication (mfa.go, mfa_totp.go):
+//     AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference,
+//     AdminSetUserMFAPreference.
 //   - Remembered devices (devices.go): ConfirmDevice, GetDevice, ListDevices,
 //     UpdateDeviceStatus, ForgetDevice, AdminGetDevice, AdminListDevices,
 //     AdminUpdateDeviceStatus, AdminForgetDevice.
