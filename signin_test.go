@@ -275,3 +275,44 @@ func TestSignInWithCode(t *testing.T) {
 		})
 	}
 }
+
+// A passwordless sign-in by SMS: the texted code answers it.
+func TestSignInWithSMSCode(t *testing.T) {
+	t.Parallel()
+	srv := cognitotest.NewServer(t)
+	admin := srv.Client()
+	_, err := admin.UpdateUserPool(t.Context(), &cip.UpdateUserPoolInput{
+		UserPoolId:             aws.String(srv.UserPoolID),
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		SmsConfiguration:       &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sms")},
+		Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
+			AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeSmsOtp},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = admin.UpdateUserPoolClient(t.Context(), &cip.UpdateUserPoolClientInput{
+		UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, srv)
+	registered(t, srv, c, "ana@example.com")
+	_, err = admin.AdminUpdateUserAttributes(t.Context(), &cip.AdminUpdateUserAttributesInput{
+		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("ana@example.com"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+34600111222")}, {Name: aws.String("phone_number_verified"), Value: aws.String("true")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.SignInWithCode(t.Context(), "ana@example.com", cognito.StepSMSOTP)
+	if err != nil || s.Step == nil || s.Step.Kind != cognito.StepSMSOTP || s.Step.CodeDelivery == nil || s.Step.CodeDelivery.Medium != "SMS" {
+		t.Fatalf("SignInWithCode(SMS) = %+v, %v; want the texted-code step", s, err)
+	}
+	if done, err := c.Answer(t.Context(), s, srv.LastCode("ana@example.com")); err != nil || done.Tokens == nil {
+		t.Fatalf("Answer(texted code): %+v, %v", done, err)
+	}
+}

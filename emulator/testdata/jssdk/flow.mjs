@@ -22,6 +22,7 @@ import {
   CreateGroupCommand,
   DescribeUserPoolCommand,
   GetUserAttributeVerificationCodeCommand,
+  GetTokensFromRefreshTokenCommand,
   GetUserCommand,
   InitiateAuthCommand,
   ListUsersCommand,
@@ -120,6 +121,15 @@ async function main() {
   const fresh = refreshed.AuthenticationResult;
   check(fresh?.AccessToken, "REFRESH_TOKEN_AUTH: no AccessToken");
   check(typeof fresh.ExpiresIn === "number", `REFRESH_TOKEN_AUTH: ExpiresIn = ${JSON.stringify(fresh.ExpiresIn)}`);
+  // The refresh Amplify v6 uses.
+  const renewed = await client.send(new GetTokensFromRefreshTokenCommand({
+    ClientId: clientId,
+    ClientSecret: clientSecret || undefined,
+    RefreshToken: tokens.RefreshToken,
+  }));
+  check(renewed.AuthenticationResult?.AccessToken, "GetTokensFromRefreshToken: no AccessToken");
+  check(typeof renewed.AuthenticationResult.ExpiresIn === "number", `GetTokensFromRefreshToken: ExpiresIn = ${JSON.stringify(renewed.AuthenticationResult.ExpiresIn)}`);
+
   const again = await client.send(new GetUserCommand({ AccessToken: fresh.AccessToken }));
   check(again.Username === username, `GetUser with the refreshed token: Username = ${again.Username}`);
 
