@@ -292,27 +292,16 @@ func (s *Server) deviceSRPAuth(ctx context.Context, c *caller, in *challengeAnsw
 // count towards the user's lockout, the password having been proven.
 func (s *Server) devicePasswordVerifier(ctx context.Context, c *caller, in *challengeAnswer) (*authStep, error) {
 	r := in.responses
-	name, deviceKey := r["USERNAME"], r["DEVICE_KEY"]
-	blockB64, sigB64, timestamp := r["PASSWORD_CLAIM_SECRET_BLOCK"], r["PASSWORD_CLAIM_SIGNATURE"], r["TIMESTAMP"]
-	if name == "" || deviceKey == "" || blockB64 == "" || sigB64 == "" || timestamp == "" {
-		return nil, invalidParameter("Missing required parameter USERNAME, DEVICE_KEY, PASSWORD_CLAIM_SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE or TIMESTAMP")
-	}
-	if !srp.ValidTimestamp(timestamp) {
-		return nil, invalidParameter("Invalid TIMESTAMP: use the format %q.", srp.TimestampLayout)
-	}
-	block, err1 := base64.StdEncoding.DecodeString(blockB64)
-	signature, err2 := base64.StdEncoding.DecodeString(sigB64)
-	if err1 != nil || err2 != nil {
-		return nil, invalidParameter("Invalid PASSWORD_CLAIM_SECRET_BLOCK or PASSWORD_CLAIM_SIGNATURE.")
-	}
-	if err := checkSecretHash(c.client, r["SECRET_HASH"], name); err != nil {
+	claim, err := readSRPClaim(c, r, "DEVICE_KEY")
+	if err != nil {
 		return nil, err
 	}
+	name, deviceKey, block, signature, timestamp := claim.username, r["DEVICE_KEY"], claim.block, claim.signature, claim.timestamp
 	p := c.pool
 	var u *user
 	var d *device
 	var rec *challengeRecord
-	err := s.update(ctx, func(st *state) (err error) {
+	err = s.update(ctx, func(st *state) (err error) {
 		if u, err = st.user(p, name); isNotFound(err) {
 			return errInvalidSession
 		} else if err != nil {

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"math/big"
+	"strings"
 
 	"github.com/cognitokit/cognito/internal/srp"
 )
@@ -98,24 +99,14 @@ func newPhantomKey() []byte {
 // one is evaluated.
 func (s *Server) passwordVerifier(ctx context.Context, c *caller, in *challengeAnswer) (*authStep, error) {
 	r := in.responses
-	name, blockB64, sigB64, timestamp := r["USERNAME"], r["PASSWORD_CLAIM_SECRET_BLOCK"], r["PASSWORD_CLAIM_SIGNATURE"], r["TIMESTAMP"]
-	if name == "" || blockB64 == "" || sigB64 == "" || timestamp == "" {
-		return nil, invalidParameter("Missing required parameter USERNAME, PASSWORD_CLAIM_SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE or TIMESTAMP")
-	}
-	if !srp.ValidTimestamp(timestamp) {
-		return nil, invalidParameter("Invalid TIMESTAMP: use the format %q.", srp.TimestampLayout)
-	}
-	block, err1 := base64.StdEncoding.DecodeString(blockB64)
-	signature, err2 := base64.StdEncoding.DecodeString(sigB64)
-	if err1 != nil || err2 != nil {
-		return nil, invalidParameter("Invalid PASSWORD_CLAIM_SECRET_BLOCK or PASSWORD_CLAIM_SIGNATURE.")
-	}
-	if err := checkSecretHash(c.client, r["SECRET_HASH"], name); err != nil {
+	claim, err := readSRPClaim(c, r)
+	if err != nil {
 		return nil, err
 	}
+	name, block, signature, timestamp := claim.username, claim.block, claim.signature, claim.timestamp
 	p := c.pool
 	var named *user
-	err := s.view(ctx, func(st *state) (err error) {
+	err = s.view(ctx, func(st *state) (err error) {
 		named, err = st.user(p, name)
 		if isNotFound(err) {
 			named, err = nil, nil
@@ -153,4 +144,37 @@ func (s *Server) passwordVerifier(ctx context.Context, c *caller, in *challengeA
 		deviceKey = r["DEVICE_KEY"]
 	}
 	return s.signIn(ctx, c, u.Username, ok, deviceKey)
+}
+
+// srpClaim is a client's answer to a verifier challenge
+// (PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER): who it is for, the
+// server's secret block it signed, its signature and timestamp.
+type srpClaim struct {
+	username, timestamp string
+	block, signature    []byte
+}
+
+// readSRPClaim reads the claim of a verifier answer r and checks its
+// SECRET_HASH; also names the members the challenge needs besides the
+// claim's (DEVICE_KEY).
+func readSRPClaim(c *caller, r map[string]string, also ...string) (*srpClaim, error) {
+	members := append([]string{"USERNAME"}, also...)
+	members = append(members, "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP")
+	for _, m := range members {
+		if r[m] == "" {
+			return nil, invalidParameter("Missing required parameter %s", strings.Join(members, ", "))
+		}
+	}
+	if !srp.ValidTimestamp(r["TIMESTAMP"]) {
+		return nil, invalidParameter("Invalid TIMESTAMP: use the format %q.", srp.TimestampLayout)
+	}
+	block, err1 := base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SECRET_BLOCK"])
+	signature, err2 := base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SIGNATURE"])
+	if err1 != nil || err2 != nil {
+		return nil, invalidParameter("Invalid PASSWORD_CLAIM_SECRET_BLOCK or PASSWORD_CLAIM_SIGNATURE.")
+	}
+	if err := checkSecretHash(c.client, r["SECRET_HASH"], r["USERNAME"]); err != nil {
+		return nil, err
+	}
+	return &srpClaim{username: r["USERNAME"], timestamp: r["TIMESTAMP"], block: block, signature: signature}, nil
 }

@@ -186,11 +186,7 @@ func newWhoamiCommand(a *app) *cobra.Command {
 		Args:  noArgs,
 	}
 	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
-		var u *cognito.User
-		_, err := a.withSession(ctx, c, func(accessToken string) (err error) {
-			u, err = c.GetUser(ctx, accessToken)
-			return err
-		})
+		u, err := a.signedInUser(ctx, c)
 		if err != nil {
 			return err
 		}

@@ -180,3 +180,13 @@ func (a *app) withSession(ctx context.Context, c *cognito.Client, fn func(access
 	}
 	return fs.path, err
 }
+
+// signedInUser is the session's user's profile (GetUser).
+func (a *app) signedInUser(ctx context.Context, c *cognito.Client) (*cognito.User, error) {
+	var u *cognito.User
+	_, err := a.withSession(ctx, c, func(accessToken string) (err error) {
+		u, err = c.GetUser(ctx, accessToken)
+		return err
+	})
+	return u, err
+}
