@@ -116,6 +116,7 @@
 //	GET /<poolId>/.well-known/jwks.json            the pool's signing keys
 //	GET /<poolId>/.well-known/openid-configuration  issuer and jwks_uri
 //	GET /_local/messages[?username=U]               the outbox: every code "sent"
+//	GET /confirmUser?client_id&user_name&confirmation_code   a confirmation link
 //	GET /health                                     200 when serving
 //
 // It behaves as Cognito does where the usual emulators do not: SECRET_HASH
