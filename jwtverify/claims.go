@@ -38,6 +38,9 @@ type Claims struct {
 	// JTI identifies the token, OriginJTI the sign-in it comes from,
 	// EventID the authentication event.
 	JTI, OriginJTI, EventID string
+	// Nonce is the nonce an ID token from the OAuth 2.0 authorization
+	// endpoint carries (see VerifyIDToken).
+	Nonce string
 
 	username string // "username" (access) or "cognito:username" (ID)
 	raw      string // the payload segment, for Raw
@@ -46,6 +49,11 @@ type Claims struct {
 // Username returns the user's username: "username" in access tokens,
 // "cognito:username" in ID tokens.
 func (c *Claims) Username() string { return c.username }
+
+// IsClient reports whether the token is a machine's: an access token of
+// the OAuth 2.0 client-credentials grant, which names no user (its sub is
+// the app client's ID).
+func (c *Claims) IsClient() bool { return c.TokenUse == AccessToken && c.username == "" }
 
 // Scopes returns the access token's scopes.
 func (c *Claims) Scopes() []string { return strings.Fields(c.Scope) }
@@ -103,6 +111,7 @@ type wireClaims struct {
 	Scope           string           `json:"scope"`
 	OriginJTI       string           `json:"origin_jti"`
 	EventID         string           `json:"event_id"`
+	Nonce           string           `json:"nonce"`
 }
 
 // claims converts the wire form.
@@ -115,7 +124,7 @@ func (w *wireClaims) claims() *Claims {
 		Subject: w.Sub, Issuer: w.Iss, Audience: w.Aud, TokenUse: w.TokenUse, ClientID: w.ClientID,
 		Email: w.Email, EmailVerified: bool(w.EmailVerified), Name: w.Name, Groups: w.Groups, Scope: w.Scope,
 		ExpiresAt: unixTime(w.Exp), IssuedAt: unixTime(w.Iat), NotBefore: unixTime(w.Nbf), AuthTime: unixTime(w.AuthTime),
-		JTI: w.Jti, OriginJTI: w.OriginJTI, EventID: w.EventID, username: username,
+		JTI: w.Jti, OriginJTI: w.OriginJTI, EventID: w.EventID, Nonce: w.Nonce, username: username,
 	}
 }
 

@@ -22,6 +22,11 @@
 // check are github.com/golang-jwt/jwt/v5's; the key set is decoded by
 // github.com/go-jose/go-jose/v4.
 //
+// For OAuth 2.0, VerifyIDToken checks the nonce of an ID token from the
+// authorization endpoint, and Config.Callers tells a user's access tokens
+// from a machine's (the client-credentials grant, whose tokens name no
+// user).
+//
 // Any issuer works: AWS pools (https://cognito-idp.<region>.amazonaws.com/
 // <poolId>) and any Cognito-compatible server, such as the local Cognito,
 // whose keys are at <issuer>/.well-known/jwks.json.

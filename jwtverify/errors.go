@@ -15,5 +15,7 @@ var (
 	ErrWrongTokenUse   = errors.New("jwtverify: wrong token use")
 	ErrMissingGroup    = errors.New("jwtverify: missing group")
 	ErrMissingScope    = errors.New("jwtverify: missing scope")
+	ErrWrongCaller     = errors.New("jwtverify: token of another kind of caller")
+	ErrWrongNonce      = errors.New("jwtverify: wrong nonce")
 	ErrJWKSUnavailable = errors.New("jwtverify: key set unavailable")
 )

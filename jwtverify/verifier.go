@@ -2,6 +2,7 @@ package jwtverify
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +11,13 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+)
+
+// Callers, for Config.Callers.
+const (
+	AnyCaller = ""
+	Users     = "users"
+	Clients   = "clients"
 )
 
 // Token uses, the values of the token_use claim.
@@ -52,6 +60,10 @@ type Config struct {
 	// Scopes, if set, requires the token's scope claim to contain all of
 	// them (access tokens carry scopes; ID tokens do not).
 	Scopes []string
+	// Callers says whose access tokens are accepted: AnyCaller (the
+	// default), Users (tokens of a signed-in user) or Clients (machine
+	// tokens of the client-credentials grant, which name no user).
+	Callers string
 
 	// Leeway is the clock skew tolerated on exp, nbf and iat (default 0).
 	Leeway time.Duration
@@ -79,6 +91,7 @@ type Verifier struct {
 	tokenUse  string
 	groups    []string
 	scopes    []string
+	callers   string
 	leeway    time.Duration
 	now       func() time.Time
 	keys      *keySet
@@ -114,6 +127,14 @@ func New(cfg Config) (*Verifier, error) {
 	default:
 		return nil, fmt.Errorf("jwtverify: Config.TokenUse %q is not access, id or any", cfg.TokenUse)
 	}
+	switch cfg.Callers {
+	case AnyCaller, Users, Clients:
+	default:
+		return nil, fmt.Errorf("jwtverify: Config.Callers %q is not users, clients or empty", cfg.Callers)
+	}
+	if cfg.Callers == Clients && cfg.TokenUse != AccessToken {
+		return nil, errors.New("jwtverify: the client-credentials grant issues access tokens only; set TokenUse to AccessToken")
+	}
 	jwksURL := cfg.JWKSURL
 	if jwksURL == "" {
 		jwksURL = issuer + "/.well-known/jwks.json"
@@ -141,6 +162,7 @@ func New(cfg Config) (*Verifier, error) {
 		tokenUse:  cfg.TokenUse,
 		groups:    slices.Clone(cfg.Groups),
 		scopes:    slices.Clone(cfg.Scopes),
+		callers:   cfg.Callers,
 		leeway:    cfg.Leeway,
 		now:       now,
 		keys:      newKeySet(jwksURL, client, now, interval),
@@ -218,6 +240,27 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
 	return claims, nil
 }
 
+// VerifyIDToken verifies an ID token as Verify does and checks that it
+// carries nonce, the value the app sent to the authorization endpoint (and
+// kept in the user's session) — which makes a replayed token useless. An
+// empty nonce is an error: use Verify for tokens of a sign-in without one.
+func (v *Verifier) VerifyIDToken(ctx context.Context, raw, nonce string) (*Claims, error) {
+	if nonce == "" {
+		return nil, fmt.Errorf("%w: no nonce to check", ErrWrongNonce)
+	}
+	c, err := v.Verify(ctx, raw)
+	if err != nil {
+		return nil, err
+	}
+	if c.TokenUse != IDToken {
+		return nil, fmt.Errorf("%w: an %s token, want id", ErrWrongTokenUse, c.TokenUse)
+	}
+	if subtle.ConstantTimeCompare([]byte(c.Nonce), []byte(nonce)) != 1 {
+		return nil, fmt.Errorf("%w: the token's nonce is not the one the sign-in sent", ErrWrongNonce)
+	}
+	return c, nil
+}
+
 // checkClaims applies every check but the signature.
 func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 	if c.Issuer != v.issuer {
@@ -254,6 +297,12 @@ func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 		if !slices.Contains(v.clientIDs, client) {
 			return fmt.Errorf("%w: the token is not for an accepted app client", ErrWrongAudience)
 		}
+	}
+	switch {
+	case v.callers == Users && c.IsClient():
+		return fmt.Errorf("%w: a machine's token (client credentials), want a user's", ErrWrongCaller)
+	case v.callers == Clients && !c.IsClient():
+		return fmt.Errorf("%w: a user's token, want a machine's (client credentials)", ErrWrongCaller)
 	}
 	if len(v.groups) > 0 && !slices.ContainsFunc(v.groups, func(g string) bool { return slices.Contains(c.Groups, g) }) {
 		return fmt.Errorf("%w: the user is in none of %v", ErrMissingGroup, v.groups)
