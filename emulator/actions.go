@@ -115,12 +115,12 @@ var actions = map[string]action{
 	"AdminListGroupsForUser":   handle(byIAM, (*Server).adminListGroupsForUser),
 	"ListUsersInGroup":         handle(byIAM, (*Server).listUsersInGroup),
 
-	// OAuth 2.0 resource servers.
-	"CreateResourceServer":   notYet,
-	"DescribeResourceServer": notYet,
-	"ListResourceServers":    notYet,
-	"UpdateResourceServer":   notYet,
-	"DeleteResourceServer":   notYet,
+	// OAuth 2.0 resource servers (resource_servers.go).
+	"CreateResourceServer":   handle(byIAM, (*Server).createResourceServer),
+	"DescribeResourceServer": handle(byIAM, (*Server).describeResourceServer),
+	"ListResourceServers":    handle(byIAM, (*Server).listResourceServers),
+	"UpdateResourceServer":   handle(byIAM, (*Server).updateResourceServer),
+	"DeleteResourceServer":   handle(byIAM, (*Server).deleteResourceServer),
 
 	// Federation with other identity providers.
 	"CreateIdentityProvider":          notYet,

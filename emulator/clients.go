@@ -64,22 +64,16 @@ type clientSettings struct {
 	EnableTokenRevocation      *bool
 	AuthSessionValidity        *int32
 	RefreshTokenRotation       *types.RefreshTokenRotationType
+	oauth                      clientOAuth
 	inert                      clientInertSettings
 }
 
 // clientInertSettings are the settings of an app client that the local
-// Cognito stores and describes but does not act on yet: the OAuth 2.0
-// flows of the managed login (its endpoints do not exist yet), analytics
-// and the propagation of user context data. Setting
-// any of them logs a warning (see Server.warnInertClientSettings).
+// Cognito stores and describes but does not act on yet: analytics and the
+// propagation of user context data. Setting any of them logs a warning
+// (see Server.warnInertClientSettings). The OAuth 2.0 settings are
+// validated and kept in clientOAuth (client_oauth.go).
 type clientInertSettings struct {
-	AllowedOAuthFlows                        []string                          `json:"allowedOAuthFlows,omitempty"`
-	AllowedOAuthFlowsUserPoolClient          bool                              `json:"allowedOAuthFlowsUserPoolClient,omitempty"`
-	AllowedOAuthScopes                       []string                          `json:"allowedOAuthScopes,omitempty"`
-	CallbackURLs                             []string                          `json:"callbackURLs,omitempty"`
-	LogoutURLs                               []string                          `json:"logoutURLs,omitempty"`
-	DefaultRedirectURI                       string                            `json:"defaultRedirectURI,omitempty"`
-	SupportedIdentityProviders               []string                          `json:"supportedIdentityProviders,omitempty"`
 	AnalyticsConfiguration                   *types.AnalyticsConfigurationType `json:"analyticsConfiguration,omitempty"`
 	EnablePropagateAdditionalUserContextData bool                              `json:"enablePropagateAdditionalUserContextData,omitempty"`
 }
@@ -88,13 +82,6 @@ type clientInertSettings struct {
 func (in *clientInertSettings) set() []string {
 	var names []string
 	for name, isSet := range map[string]bool{
-		"AllowedOAuthFlows":                        len(in.AllowedOAuthFlows) > 0,
-		"AllowedOAuthFlowsUserPoolClient":          in.AllowedOAuthFlowsUserPoolClient,
-		"AllowedOAuthScopes":                       len(in.AllowedOAuthScopes) > 0,
-		"CallbackURLs":                             len(in.CallbackURLs) > 0,
-		"LogoutURLs":                               len(in.LogoutURLs) > 0,
-		"DefaultRedirectURI":                       in.DefaultRedirectURI != "",
-		"SupportedIdentityProviders":               len(in.SupportedIdentityProviders) > 0,
 		"AnalyticsConfiguration":                   in.AnalyticsConfiguration != nil,
 		"EnablePropagateAdditionalUserContextData": in.EnablePropagateAdditionalUserContextData,
 	} {
@@ -107,10 +94,15 @@ func (in *clientInertSettings) set() []string {
 }
 
 // warnInertClientSettings logs the settings of cl the local Cognito keeps
-// but does not act on yet.
+// but does not act on yet: the inert ones, and the OAuth 2.0 settings of a
+// client that enables OAuth flows (validated and stored, but the managed
+// login and OAuth 2.0 endpoints that would use them do not exist yet).
 func (s *Server) warnInertClientSettings(cl *appClient) {
 	if names := cl.Inert.set(); len(names) > 0 {
 		s.log.Warn("app client settings stored but not acted on by the local Cognito yet", "clientId", cl.ID, "settings", names)
+	}
+	if cl.OAuth.enabled() {
+		s.log.Warn("app client OAuth settings validated and stored but not acted on yet: the local Cognito has no managed login or OAuth 2.0 endpoints yet", "clientId", cl.ID, "settings", cl.OAuth.set())
 	}
 }
 
@@ -197,6 +189,17 @@ func (set *clientSettings) apply(cl *appClient, p *pool) error {
 	return nil
 }
 
+// applyOAuth validates the OAuth 2.0 settings and writes them to cl, whose
+// secrets are already set; st gives the resource-server scopes of p.
+// Members left out take their defaults (none), as with apply.
+func (set *clientSettings) applyOAuth(st *state, cl *appClient, p *pool) error {
+	if err := set.oauth.check(st, p, cl.hasSecret()); err != nil {
+		return err
+	}
+	cl.OAuth = set.oauth
+	return nil
+}
+
 // checkRotation validates a RefreshTokenRotation setting as AWS's model
 // does (Feature is required — the adapter checks that — and ENABLED or
 // DISABLED; RetryGracePeriodSeconds 0 to 60), in AWS's validation wording.
@@ -257,10 +260,12 @@ func settingsOfCreate(in *cip.CreateUserPoolClientInput) clientSettings {
 		ExplicitAuthFlows: in.ExplicitAuthFlows, PreventUserExistenceErrors: in.PreventUserExistenceErrors,
 		EnableTokenRevocation: in.EnableTokenRevocation, AuthSessionValidity: in.AuthSessionValidity,
 		RefreshTokenRotation: in.RefreshTokenRotation,
-		inert: clientInertSettings{
+		oauth: clientOAuth{
 			AllowedOAuthFlows: enumStrings(in.AllowedOAuthFlows), AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient,
-			AllowedOAuthScopes: in.AllowedOAuthScopes, CallbackURLs: in.CallbackURLs, LogoutURLs: in.LogoutURLs,
-			DefaultRedirectURI: aws.ToString(in.DefaultRedirectURI), SupportedIdentityProviders: in.SupportedIdentityProviders,
+			AllowedOAuthScopes: nilIfEmpty(in.AllowedOAuthScopes), CallbackURLs: nilIfEmpty(in.CallbackURLs), LogoutURLs: nilIfEmpty(in.LogoutURLs),
+			DefaultRedirectURI: aws.ToString(in.DefaultRedirectURI), SupportedIdentityProviders: nilIfEmpty(in.SupportedIdentityProviders),
+		},
+		inert: clientInertSettings{
 			AnalyticsConfiguration:                   in.AnalyticsConfiguration,
 			EnablePropagateAdditionalUserContextData: aws.ToBool(in.EnablePropagateAdditionalUserContextData),
 		},
@@ -276,10 +281,12 @@ func settingsOfUpdate(in *cip.UpdateUserPoolClientInput) clientSettings {
 		ExplicitAuthFlows: in.ExplicitAuthFlows, PreventUserExistenceErrors: in.PreventUserExistenceErrors,
 		EnableTokenRevocation: in.EnableTokenRevocation, AuthSessionValidity: in.AuthSessionValidity,
 		RefreshTokenRotation: in.RefreshTokenRotation,
-		inert: clientInertSettings{
+		oauth: clientOAuth{
 			AllowedOAuthFlows: enumStrings(in.AllowedOAuthFlows), AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient,
-			AllowedOAuthScopes: in.AllowedOAuthScopes, CallbackURLs: in.CallbackURLs, LogoutURLs: in.LogoutURLs,
-			DefaultRedirectURI: aws.ToString(in.DefaultRedirectURI), SupportedIdentityProviders: in.SupportedIdentityProviders,
+			AllowedOAuthScopes: nilIfEmpty(in.AllowedOAuthScopes), CallbackURLs: nilIfEmpty(in.CallbackURLs), LogoutURLs: nilIfEmpty(in.LogoutURLs),
+			DefaultRedirectURI: aws.ToString(in.DefaultRedirectURI), SupportedIdentityProviders: nilIfEmpty(in.SupportedIdentityProviders),
+		},
+		inert: clientInertSettings{
 			AnalyticsConfiguration:                   in.AnalyticsConfiguration,
 			EnablePropagateAdditionalUserContextData: aws.ToBool(in.EnablePropagateAdditionalUserContextData),
 		},
@@ -315,6 +322,9 @@ func (s *Server) createUserPoolClient(ctx context.Context, _ *caller, in *cip.Cr
 		if err := set.apply(cl, p); err != nil {
 			return err
 		}
+		if err := set.applyOAuth(st, cl, p); err != nil {
+			return err
+		}
 		return st.putClient(cl)
 	})
 	if err != nil {
@@ -348,13 +358,13 @@ func (cl *appClient) shape() *types.UserPoolClientType {
 		PreventUserExistenceErrors:               types.PreventUserExistenceErrorTypes(cl.PreventUserExistenceErrors),
 		EnableTokenRevocation:                    aws.Bool(cl.EnableTokenRevocation),
 		AuthSessionValidity:                      aws.Int32(cl.AuthSessionValidity),
-		AllowedOAuthFlowsUserPoolClient:          aws.Bool(cl.Inert.AllowedOAuthFlowsUserPoolClient),
-		AllowedOAuthFlows:                        enumsOf[types.OAuthFlowType](cl.Inert.AllowedOAuthFlows),
-		AllowedOAuthScopes:                       cl.Inert.AllowedOAuthScopes,
-		CallbackURLs:                             cl.Inert.CallbackURLs,
-		LogoutURLs:                               cl.Inert.LogoutURLs,
-		DefaultRedirectURI:                       optional(cl.Inert.DefaultRedirectURI),
-		SupportedIdentityProviders:               cl.Inert.SupportedIdentityProviders,
+		AllowedOAuthFlowsUserPoolClient:          aws.Bool(cl.OAuth.AllowedOAuthFlowsUserPoolClient),
+		AllowedOAuthFlows:                        enumsOf[types.OAuthFlowType](cl.OAuth.AllowedOAuthFlows),
+		AllowedOAuthScopes:                       cl.OAuth.AllowedOAuthScopes,
+		CallbackURLs:                             cl.OAuth.CallbackURLs,
+		LogoutURLs:                               cl.OAuth.LogoutURLs,
+		DefaultRedirectURI:                       optional(cl.OAuth.DefaultRedirectURI),
+		SupportedIdentityProviders:               cl.OAuth.SupportedIdentityProviders,
 		AnalyticsConfiguration:                   cl.Inert.AnalyticsConfiguration,
 		RefreshTokenRotation:                     cl.RefreshTokenRotation,
 		EnablePropagateAdditionalUserContextData: aws.Bool(cl.Inert.EnablePropagateAdditionalUserContextData),
@@ -445,6 +455,9 @@ func (s *Server) updateUserPoolClient(ctx context.Context, _ *caller, in *cip.Up
 			return err
 		}
 		if err := set.apply(cl, p); err != nil {
+			return err
+		}
+		if err := set.applyOAuth(st, cl, p); err != nil {
 			return err
 		}
 		if in.ClientName != nil {

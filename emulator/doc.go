@@ -28,8 +28,10 @@
 // Where a new action goes — by the resource it acts on:
 //
 //	pools.go         user pools; pool_settings.go their settings
-//	clients.go       app clients and their secrets
+//	clients.go       app clients and their secrets; client_oauth.go their
+//	                 OAuth 2.0 settings
 //	domains.go       user-pool domains
+//	resource_servers.go  OAuth 2.0 resource servers and their scopes
 //	users_admin.go   users as the administrator sees them (Admin*, ListUsers)
 //	users_self.go    users acting on themselves with an access token
 //	signup.go        sign-up, confirmation, account recovery
@@ -55,7 +57,7 @@
 // and run `go test ./emulator -run TestActionTableCoverage -update`, which
 // rewrites the lists below and the README's coverage table from the table.
 //
-// Implemented actions (79 of 126):
+// Implemented actions (84 of 126):
 //
 //   - User pools (pools.go): CreateUserPool, DescribeUserPool, ListUserPools,
 //     UpdateUserPool, DeleteUserPool, AddCustomAttributes,
@@ -91,15 +93,16 @@
 //   - Groups (groups.go): CreateGroup, GetGroup, ListGroups, UpdateGroup,
 //     DeleteGroup, AdminAddUserToGroup, AdminRemoveUserFromGroup,
 //     AdminListGroupsForUser, ListUsersInGroup.
+//   - OAuth 2.0 resource servers (resource_servers.go): CreateResourceServer,
+//     DescribeResourceServer, ListResourceServers, UpdateResourceServer,
+//     DeleteResourceServer.
 //
 // Not supported yet (they answer UnsupportedOperationException):
 // AdminSetUserSettings, AdminListUserAuthEvents, AdminUpdateAuthEventFeedback,
 // SetUserSettings, UpdateAuthEventFeedback, StartWebAuthnRegistration,
 // CompleteWebAuthnRegistration, ListWebAuthnCredentials,
-// DeleteWebAuthnCredential, CreateResourceServer, DescribeResourceServer,
-// ListResourceServers, UpdateResourceServer, DeleteResourceServer,
-// CreateIdentityProvider, DescribeIdentityProvider, ListIdentityProviders,
-// UpdateIdentityProvider, DeleteIdentityProvider,
+// DeleteWebAuthnCredential, CreateIdentityProvider, DescribeIdentityProvider,
+// ListIdentityProviders, UpdateIdentityProvider, DeleteIdentityProvider,
 // GetIdentityProviderByIdentifier, AdminLinkProviderForUser,
 // AdminDisableProviderForUser, CreateManagedLoginBranding,
 // DescribeManagedLoginBranding, DescribeManagedLoginBrandingByClient,

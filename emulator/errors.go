@@ -29,6 +29,8 @@ const (
 	excInternal              = "InternalErrorException"
 	excInvalidParameter      = "InvalidParameterException"
 	excInvalidPassword       = "InvalidPasswordException"
+	excInvalidOAuthFlow      = "InvalidOAuthFlowException"
+	excScopeDoesNotExist     = "ScopeDoesNotExistException"
 	excLimitExceeded         = "LimitExceededException"
 	excMissingAuthToken      = "MissingAuthenticationTokenException"
 	excNotAuthorized         = "NotAuthorizedException"

@@ -144,6 +144,10 @@ type appClient struct {
 	// Records written while it was an inert setting hold it in Inert
 	// (see UnmarshalJSON).
 	RefreshTokenRotation *types.RefreshTokenRotationType `json:"refreshTokenRotation,omitempty"`
+	// OAuth are the client's OAuth 2.0 settings (client_oauth.go); records
+	// written before they were validated have none (OAuth settings those
+	// kept under "inert" are not read).
+	OAuth clientOAuth `json:"oauth,omitzero"`
 	// Inert are the settings stored and described but not acted on yet.
 	Inert clientInertSettings `json:"inert,omitzero"`
 }

@@ -41,6 +41,19 @@ func newPager[T any](size *int32, required bool, token *string) (*pager[T], erro
 	return &pager[T]{after: after, limit: limit, items: []T{}}, nil
 }
 
+// newPagerUpTo is newPager for a list action whose optional page size is
+// at most limit (ListResourceServers: 1 to 50); without one a page holds
+// limit items.
+func newPagerUpTo[T any](size *int32, limit int32, token *string) (*pager[T], error) {
+	if size != nil && (*size < 1 || *size > limit) {
+		return nil, invalidParameter("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and %d", *size, limit)
+	}
+	if size == nil {
+		size = &limit
+	}
+	return newPager[T](size, false, token)
+}
+
 // add puts item, listed under key, on the page. Once the page is full it
 // records the next page's token instead and returns errStopScan.
 func (pg *pager[T]) add(key string, item T) error {

@@ -31,6 +31,7 @@ const (
 	kindSub        = "sub"        // poolID/sub → usernameKey
 	kindAlias      = "alias"      // poolID/attribute/valueKey → usernameKey
 	kindGroup      = "group"      // poolID/groupName
+	kindResource   = "resource"   // poolID/identifier: an OAuth 2.0 resource server
 	kindChallenge  = "challenge"  // poolID/SHA-256 of a challenge session (hex)
 	kindRefresh    = "refresh"    // poolID/SHA-256 of a refresh token (hex) → session key: its current and previous (rotated-out) token
 	kindSession    = "session"    // poolID/usernameKey/originJTI
@@ -66,6 +67,7 @@ var recordKinds = []struct {
 	{kindSub, ownedByPool},
 	{kindAlias, ownedByPool},
 	{kindGroup, ownedByPool},
+	{kindResource, ownedByPool},
 	{kindChallenge, ownedByPool},
 	{kindRefresh, ownedByPool},
 	{kindSession, ownedByUser},
@@ -795,6 +797,47 @@ func (st *state) scanGroups(p *pool, after string, fn func(g *group) error) erro
 		}
 		return fn(g)
 	})
+}
+
+// Resource servers: a pool's OAuth 2.0 resource servers, by identifier.
+
+// resourceServerKey is the store key of a resource server. Identifiers may
+// hold slashes (URLs): keys are only ever listed under the pool's prefix,
+// never under another resource server's.
+func resourceServerKey(poolID, identifier string) string { return poolID + "/" + identifier }
+
+// resourceServer reads a resource server of p, or store.ErrNotFound.
+func (st *state) resourceServer(p *pool, identifier string) (*resourceServer, error) {
+	return get[resourceServer](st, kindResource, resourceServerKey(p.ID, identifier))
+}
+
+// putResourceServer stores a new or changed resource server of p.
+func (st *state) putResourceServer(p *pool, rs *resourceServer) error {
+	return st.put(kindResource, resourceServerKey(p.ID, rs.Identifier), rs)
+}
+
+// deleteResourceServer removes a resource server of p.
+func (st *state) deleteResourceServer(p *pool, identifier string) error {
+	return st.tx.Delete(kindResource, resourceServerKey(p.ID, identifier))
+}
+
+// scanResourceServers hands p's resource servers after the identifier
+// after (all when empty) to fn, in identifier order; fn may return
+// store.ErrStopScan.
+func (st *state) scanResourceServers(p *pool, after string, fn func(rs *resourceServer) error) error {
+	return scan(st, kindResource, p.ID+"/", func(key string, rs *resourceServer) error {
+		if after != "" && key <= after {
+			return nil
+		}
+		return fn(rs)
+	})
+}
+
+// countResourceServers is the number of resource servers of p.
+func (st *state) countResourceServers(p *pool) (int, error) {
+	n := 0
+	err := st.tx.Scan(kindResource, p.ID+"/", func(string, []byte) error { n++; return nil })
+	return n, err
 }
 
 // The outbox.

@@ -65,6 +65,12 @@ var memberConstraints = map[string]constraint{
 	"Domain":           domainConstraint,
 	"ResourceArn":      newConstraint(20, 2048, `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`, false),
 	"ClientSecretId":   newConstraint(1, 128, "", false), // "<client-id>--<epoch-create-time>"
+	// OAuth 2.0 resource servers (ResourceServerIdentifierType and
+	// ResourceServerScopeType's members; the server's Name, a member name
+	// many shapes share, is checked by the actions).
+	"Identifier":       newConstraint(1, 256, `[\x21\x23-\x5B\x5D-\x7E]+`, false),
+	"ScopeName":        newConstraint(1, 256, `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+`, false),
+	"ScopeDescription": newConstraint(1, 256, "", false),
 
 	// A pool's messages: verification (VerificationMessageTemplate and
 	// the legacy members), invitation (InviteMessageTemplate) and MFA.
