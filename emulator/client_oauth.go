@@ -8,8 +8,10 @@ import (
 
 // An app client's OAuth 2.0 settings: validated as AWS validates them on
 // CreateUserPoolClient and UpdateUserPoolClient, stored and described, for
-// the OAuth 2.0 endpoints of the pool's domain (which do not exist yet:
-// Server.warnInertClientSettings says so when a client enables flows).
+// the OAuth 2.0 endpoints of the pool's domain: the token endpoint's
+// client-credentials grant uses them (oauth_token.go); the code and
+// implicit flows have no endpoints yet (Server.warnInertClientSettings
+// says so when a client enables them).
 
 // clientOAuth are the OAuth 2.0 settings of an app client, as the API
 // names them.

@@ -324,6 +324,9 @@ func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	writeDocument(w, http.StatusOK, set)
 }
 
+// serveOpenIDConfiguration serves a pool's OpenID discovery document. It
+// names only the endpoints that exist: the token endpoint with the grants it
+// grants, not yet the authorization, userInfo or revocation endpoints.
 func (s *Server) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request) {
 	poolID := r.PathValue("pool")
 	if _, err := s.jwksFor(r, poolID); err != nil {
@@ -334,6 +337,8 @@ func (s *Server) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request
 	writeDocument(w, http.StatusOK, map[string]any{
 		"issuer":                                issuer,
 		"jwks_uri":                              issuer + "/.well-known/jwks.json",
+		"token_endpoint":                        s.requestBaseURL(r) + tokenEndpointPath,
+		"grant_types_supported":                 []string{grantClientCredentials},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
