@@ -87,7 +87,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newLoginCommand(a), newRefreshCommand(a),
 		newForgotPasswordCommand(a), newConfirmForgotPasswordCommand(a),
 		newWhoamiCommand(a), newUpdateAttributesCommand(a), newChangePasswordCommand(a),
-		newDeleteUserCommand(a), newLogoutCommand(a), newVerifyCommand(a), newMFACommand(a), newDevicesCommand(a),
+		newDeleteUserCommand(a), newLogoutCommand(a), newVerifyCommand(a), newMFACommand(a), newDevicesCommand(a), newTokenCommand(a),
 		newPingCommand(a), newLocalCommand(), newDemoCommand(a), newVersionCommand(a),
 	)
 	return root
