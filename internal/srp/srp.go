@@ -1,12 +1,3 @@
-// Package srp holds the Secure Remote Password arithmetic Cognito uses, so
-// the local server can keep Cognito's password verifier instead of a
-// password: v = g^x mod N over the 3072-bit group of RFC 5054 / RFC 3526
-// (with Cognito's generator, 2), where
-// x = SHA256(salt | SHA256(poolName | username | ":" | password)).
-//
-// The byte encodings follow Cognito's client libraries (big integers as
-// big-endian bytes with a leading zero byte when the high bit is set), so a
-// verifier written here also serves USER_SRP_AUTH.
 package srp
 
 import (
