@@ -45,7 +45,8 @@
 //	                 stage and challenges of a sign-in
 //	groups.go        groups and membership
 //	tokens.go        signing keys, the tokens issued, access-token checks
-//	oauth_token.go   the OAuth 2.0 token endpoint, POST /oauth2/token
+//	oauth_token.go   the OAuth 2.0 token endpoint, POST /oauth2/token;
+//	                 oauth_revoke.go its revocation endpoint
 //	attributes.go, password.go, filter.go, users.go   what those share
 //
 // A new kind of record is declared once in state.go with its owner (the
@@ -120,6 +121,7 @@
 //	GET /<poolId>/.well-known/jwks.json            the pool's signing keys
 //	GET /<poolId>/.well-known/openid-configuration  issuer, jwks_uri, token_endpoint
 //	POST /oauth2/token                              OAuth 2.0 token endpoint: client_credentials
+//	POST /oauth2/revoke                             OAuth 2.0 revocation of a refresh token
 //	GET /_local/messages[?username=U]               the outbox: every code "sent"
 //	GET /confirmUser?client_id&user_name&confirmation_code   a confirmation link
 //	GET /health                                     200 when serving

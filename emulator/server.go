@@ -97,6 +97,7 @@ func New(ctx context.Context, st store.Store, opts ...Option) (*Server, error) {
 	s.mux.HandleFunc("GET /_local/messages", s.serveMessages)
 	s.mux.HandleFunc("GET /confirmUser", s.serveConfirmUser)
 	s.mux.HandleFunc(tokenEndpointPath, s.serveOAuthToken)
+	s.mux.HandleFunc("/oauth2/revoke", s.serveOAuthRevoke)
 	s.mux.HandleFunc("GET /{pool}/.well-known/jwks.json", s.serveJWKS)
 	s.mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", s.serveOpenIDConfiguration)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

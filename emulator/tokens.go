@@ -338,6 +338,7 @@ func (s *Server) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request
 		"issuer":                                issuer,
 		"jwks_uri":                              issuer + "/.well-known/jwks.json",
 		"token_endpoint":                        s.requestBaseURL(r) + tokenEndpointPath,
+		"revocation_endpoint":                   s.requestBaseURL(r) + "/oauth2/revoke",
 		"grant_types_supported":                 []string{grantClientCredentials},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
