@@ -57,6 +57,62 @@ func registered(t *testing.T, srv *cognitotest.Server, c *cognito.Client, email 
 	}
 }
 
+// The pool settings that let Cognito send email through SES and texts
+// through SNS: an identity and a role to send them with.
+var (
+	sesEmail = &types.EmailConfigurationType{
+		EmailSendingAccount: types.EmailSendingAccountTypeDeveloper,
+		SourceArn:           aws.String("arn:aws:ses:eu-west-1:123456789012:identity/no-reply@example.com"),
+	}
+	snsSMS = &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sms")}
+)
+
+// updatePool updates srv's pool with in. UpdateUserPool resets every
+// setting it is not given, so in keeps the email verification
+// cognitotest's pool starts with.
+func updatePool(t testing.TB, srv *cognitotest.Server, in *cip.UpdateUserPoolInput) {
+	t.Helper()
+	in.UserPoolId = aws.String(srv.UserPoolID)
+	in.AutoVerifiedAttributes = []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}
+	if _, err := srv.Client().UpdateUserPool(t.Context(), in); err != nil {
+		t.Fatalf("UpdateUserPool: %v", err)
+	}
+}
+
+// updateClient updates srv's app client with in.
+func updateClient(t testing.TB, srv *cognitotest.Server, in *cip.UpdateUserPoolClientInput) {
+	t.Helper()
+	in.UserPoolId, in.ClientId = aws.String(srv.UserPoolID), aws.String(srv.ClientID)
+	if _, err := srv.Client().UpdateUserPoolClient(t.Context(), in); err != nil {
+		t.Fatalf("UpdateUserPoolClient: %v", err)
+	}
+}
+
+// setMFAConfig sets srv's pool's MFA configuration to in.
+func setMFAConfig(t testing.TB, srv *cognitotest.Server, in *cip.SetUserPoolMfaConfigInput) {
+	t.Helper()
+	in.UserPoolId = aws.String(srv.UserPoolID)
+	if _, err := srv.Client().SetUserPoolMfaConfig(t.Context(), in); err != nil {
+		t.Fatalf("SetUserPoolMfaConfig: %v", err)
+	}
+}
+
+// withVerifiedPhone gives srv's user username the verified phone number
+// phone, as an administrator would.
+func withVerifiedPhone(t testing.TB, srv *cognitotest.Server, username, phone string) {
+	t.Helper()
+	_, err := srv.Client().AdminUpdateUserAttributes(t.Context(), &cip.AdminUpdateUserAttributesInput{
+		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String(username),
+		UserAttributes: []types.AttributeType{
+			{Name: aws.String("phone_number"), Value: aws.String(phone)},
+			{Name: aws.String("phone_number_verified"), Value: aws.String("true")},
+		},
+	})
+	if err != nil {
+		t.Fatalf("AdminUpdateUserAttributes: %v", err)
+	}
+}
+
 // poolKinds are the server setups every method is tested on.
 var poolKinds = []struct {
 	name string

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
@@ -17,14 +16,9 @@ import (
 // challengeOnNewDevice, MFA is asked only on devices not remembered.
 func trackingDevices(t *testing.T, srv *cognitotest.Server, challengeOnNewDevice bool) {
 	t.Helper()
-	_, err := srv.Client().UpdateUserPool(t.Context(), &cip.UpdateUserPoolInput{
-		UserPoolId:             aws.String(srv.UserPoolID),
-		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-		DeviceConfiguration:    &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: challengeOnNewDevice},
+	updatePool(t, srv, &cip.UpdateUserPoolInput{
+		DeviceConfiguration: &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: challengeOnNewDevice},
 	})
-	if err != nil {
-		t.Fatalf("UpdateUserPool: %v", err)
-	}
 }
 
 // A sign-in offers the device; remembered, it signs in again (with the

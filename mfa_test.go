@@ -17,13 +17,10 @@ import (
 // withTOTP makes srv's pool offer authenticator apps, with MFA in mode.
 func withTOTP(t testing.TB, srv *cognitotest.Server, mode types.UserPoolMfaType) {
 	t.Helper()
-	_, err := srv.Client().SetUserPoolMfaConfig(t.Context(), &cip.SetUserPoolMfaConfigInput{
-		UserPoolId: aws.String(srv.UserPoolID), MfaConfiguration: mode,
+	setMFAConfig(t, srv, &cip.SetUserPoolMfaConfigInput{
+		MfaConfiguration:              mode,
 		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true},
 	})
-	if err != nil {
-		t.Fatalf("SetUserPoolMfaConfig: %v", err)
-	}
 }
 
 // A user sets up an authenticator app, turns it on, and from then on
@@ -50,7 +47,7 @@ func TestTOTPSetUpAndSignIn(t *testing.T) {
 			if !strings.HasPrefix(secret.URI, "otpauth://totp/Example:") || !strings.Contains(secret.URI, "secret="+secret.Secret) {
 				t.Errorf("URI = %q", secret.URI)
 			}
-			if err := c.VerifyTOTP(t.Context(), access, "000000", ""); !errors.Is(err, cognito.ErrCodeMismatch) && authenticatorApp(secret.Secret, clk.Now()) != "000000" {
+			if err := c.VerifyTOTP(t.Context(), access, wrongCode(authenticatorApp(secret.Secret, clk.Now())), ""); !errors.Is(err, cognito.ErrCodeMismatch) {
 				t.Errorf("VerifyTOTP with a wrong code: %v, want ErrCodeMismatch", err)
 			}
 			if err := c.VerifyTOTP(t.Context(), access, authenticatorApp(secret.Secret, clk.Now()), "phone"); err != nil {
@@ -144,26 +141,12 @@ func TestSignInChoosesMFA(t *testing.T) {
 	t.Parallel()
 	clk := cognitotest.NewClock(time.Now())
 	srv := cognitotest.NewServer(t, cognitotest.WithClock(clk.Now))
-	admin := srv.Client()
-	_, err := admin.UpdateUserPool(t.Context(), &cip.UpdateUserPoolInput{
-		UserPoolId:             aws.String(srv.UserPoolID),
-		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-		EmailConfiguration: &types.EmailConfigurationType{
-			EmailSendingAccount: types.EmailSendingAccountTypeDeveloper,
-			SourceArn:           aws.String("arn:aws:ses:eu-west-1:123456789012:identity/no-reply@example.com"),
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = admin.SetUserPoolMfaConfig(t.Context(), &cip.SetUserPoolMfaConfigInput{
-		UserPoolId: aws.String(srv.UserPoolID), MfaConfiguration: types.UserPoolMfaTypeOptional,
+	updatePool(t, srv, &cip.UpdateUserPoolInput{EmailConfiguration: sesEmail})
+	setMFAConfig(t, srv, &cip.SetUserPoolMfaConfigInput{
+		MfaConfiguration:              types.UserPoolMfaTypeOptional,
 		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true},
 		EmailMfaConfiguration:         &types.EmailMfaConfigType{Message: aws.String("Your code is {####}"), Subject: aws.String("Code")},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := newClient(t, srv)
 	registered(t, srv, c, "ana@example.com")
 	s, err := c.SignIn(t.Context(), "ana@example.com", password)
@@ -209,31 +192,14 @@ func TestSignInChoosesMFA(t *testing.T) {
 func TestSignInSMSCode(t *testing.T) {
 	t.Parallel()
 	srv := cognitotest.NewServer(t)
-	admin := srv.Client()
-	_, err := admin.UpdateUserPool(t.Context(), &cip.UpdateUserPoolInput{
-		UserPoolId:             aws.String(srv.UserPoolID),
-		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-		SmsConfiguration:       &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sms")},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = admin.SetUserPoolMfaConfig(t.Context(), &cip.SetUserPoolMfaConfigInput{
-		UserPoolId: aws.String(srv.UserPoolID), MfaConfiguration: types.UserPoolMfaTypeOptional,
+	updatePool(t, srv, &cip.UpdateUserPoolInput{SmsConfiguration: snsSMS})
+	setMFAConfig(t, srv, &cip.SetUserPoolMfaConfigInput{
+		MfaConfiguration:    types.UserPoolMfaTypeOptional,
 		SmsMfaConfiguration: &types.SmsMfaConfigType{SmsAuthenticationMessage: aws.String("Your code is {####}")},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := newClient(t, srv)
 	registered(t, srv, c, "ana@example.com")
-	_, err = admin.AdminUpdateUserAttributes(t.Context(), &cip.AdminUpdateUserAttributesInput{
-		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("ana@example.com"),
-		UserAttributes: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+34600111222")}, {Name: aws.String("phone_number_verified"), Value: aws.String("true")}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	withVerifiedPhone(t, srv, "ana@example.com", "+34600111222")
 	s, err := c.SignIn(t.Context(), "ana@example.com", password)
 	if err != nil {
 		t.Fatal(err)

@@ -22,14 +22,10 @@ import (
 // grace period: a refresh token works once.
 func rotating(t *testing.T, srv *cognitotest.Server) {
 	t.Helper()
-	_, err := srv.Client().UpdateUserPoolClient(t.Context(), &cip.UpdateUserPoolClientInput{
-		UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID),
+	updateClient(t, srv, &cip.UpdateUserPoolClientInput{
 		ExplicitAuthFlows:    []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowUserSrpAuth},
 		RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(0)},
 	})
-	if err != nil {
-		t.Fatalf("UpdateUserPoolClient: %v", err)
-	}
 }
 
 // With rotation, RefreshTokens returns a new refresh token each time and

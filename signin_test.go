@@ -201,30 +201,17 @@ func fmtAll(err error) string {
 // SES for it) and the app client allows USER_AUTH.
 func passwordlessPool(t *testing.T, srv *cognitotest.Server) {
 	t.Helper()
-	admin := srv.Client()
-	_, err := admin.UpdateUserPool(t.Context(), &cip.UpdateUserPoolInput{
-		UserPoolId:             aws.String(srv.UserPoolID),
-		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-		EmailConfiguration: &types.EmailConfigurationType{
-			EmailSendingAccount: types.EmailSendingAccountTypeDeveloper,
-			SourceArn:           aws.String("arn:aws:ses:eu-west-1:123456789012:identity/no-reply@example.com"),
-		},
+	updatePool(t, srv, &cip.UpdateUserPoolInput{
+		EmailConfiguration: sesEmail,
 		Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
 			AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp},
 		}},
 	})
-	if err != nil {
-		t.Fatalf("UpdateUserPool: %v", err)
-	}
-	_, err = admin.UpdateUserPoolClient(t.Context(), &cip.UpdateUserPoolClientInput{
-		UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID),
+	updateClient(t, srv, &cip.UpdateUserPoolClientInput{
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{
 			types.ExplicitAuthFlowsTypeAllowUserAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth,
 		},
 	})
-	if err != nil {
-		t.Fatalf("UpdateUserPoolClient: %v", err)
-	}
 }
 
 // A passwordless sign-in: Cognito emails a code, the answer is the code; a
@@ -280,34 +267,18 @@ func TestSignInWithCode(t *testing.T) {
 func TestSignInWithSMSCode(t *testing.T) {
 	t.Parallel()
 	srv := cognitotest.NewServer(t)
-	admin := srv.Client()
-	_, err := admin.UpdateUserPool(t.Context(), &cip.UpdateUserPoolInput{
-		UserPoolId:             aws.String(srv.UserPoolID),
-		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-		SmsConfiguration:       &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sms")},
+	updatePool(t, srv, &cip.UpdateUserPoolInput{
+		SmsConfiguration: snsSMS,
 		Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
 			AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeSmsOtp},
 		}},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = admin.UpdateUserPoolClient(t.Context(), &cip.UpdateUserPoolClientInput{
-		UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID),
+	updateClient(t, srv, &cip.UpdateUserPoolClientInput{
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := newClient(t, srv)
 	registered(t, srv, c, "ana@example.com")
-	_, err = admin.AdminUpdateUserAttributes(t.Context(), &cip.AdminUpdateUserAttributesInput{
-		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("ana@example.com"),
-		UserAttributes: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+34600111222")}, {Name: aws.String("phone_number_verified"), Value: aws.String("true")}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	withVerifiedPhone(t, srv, "ana@example.com", "+34600111222")
 	s, err := c.SignInWithCode(t.Context(), "ana@example.com", cognito.StepSMSOTP)
 	if err != nil || s.Step == nil || s.Step.Kind != cognito.StepSMSOTP || s.Step.CodeDelivery == nil || s.Step.CodeDelivery.Medium != "SMS" {
 		t.Fatalf("SignInWithCode(SMS) = %+v, %v; want the texted-code step", s, err)

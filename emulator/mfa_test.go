@@ -264,10 +264,7 @@ func TestMFASoftwareTokenSignIn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wrong := "000000"
-		if totpCode(t, aws.ToString(assoc.SecretCode), clk.Now()) == wrong {
-			wrong = "111111"
-		}
+		wrong := wrongCode(totpCode(t, aws.ToString(assoc.SecretCode), clk.Now()))
 		_, err = c.VerifySoftwareToken(t.Context(), &cip.VerifySoftwareTokenInput{AccessToken: tokens.AccessToken, UserCode: aws.String(wrong)})
 		expectErr[*types.EnableSoftwareTokenMFAException](t, err, "Code mismatch and fail enable Software Token MFA")
 		_, err = c.VerifySoftwareToken(t.Context(), &cip.VerifySoftwareTokenInput{AccessToken: tokens.AccessToken, UserCode: aws.String("12ab56")})
@@ -457,10 +454,8 @@ func TestMFASetupWhenRequired(t *testing.T) {
 		_, err = c.AssociateSoftwareToken(t.Context(), &cip.AssociateSoftwareTokenInput{Session: session})
 		expectErr[*types.NotAuthorizedException](t, err, "Invalid session for the user.") // single use
 		secret := aws.ToString(assoc.SecretCode)
-		_, err = c.VerifySoftwareToken(t.Context(), &cip.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: aws.String("000000")})
-		if totpCode(t, secret, clk.Now()) != "000000" {
-			expectErr[*types.EnableSoftwareTokenMFAException](t, err, "")
-		}
+		_, err = c.VerifySoftwareToken(t.Context(), &cip.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: aws.String(wrongCode(totpCode(t, secret, clk.Now())))})
+		expectErr[*types.EnableSoftwareTokenMFAException](t, err, "")
 		verified, err := c.VerifySoftwareToken(t.Context(), &cip.VerifySoftwareTokenInput{
 			Session: assoc.Session, UserCode: aws.String(totpCode(t, secret, clk.Now())), FriendlyDeviceName: aws.String("phone"),
 		})

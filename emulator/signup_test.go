@@ -221,11 +221,7 @@ func TestConfirmSignUp(t *testing.T) {
 	if !sixDigits.MatchString(code) {
 		t.Errorf("code %q is not six digits", code)
 	}
-	wrong := "000000"
-	if code == wrong {
-		wrong = "111111"
-	}
-	err := tryConfirm(t, srv, "ana", wrong)
+	err := tryConfirm(t, srv, "ana", wrongCode(code))
 	expectErr[*types.CodeMismatchException](t, err, "Invalid verification code provided, please try again.")
 	if st := adminGetUser(t, srv, "ana").UserStatus; st != types.UserStatusTypeUnconfirmed {
 		t.Errorf("status after a wrong code = %s", st)

@@ -189,10 +189,7 @@ func TestUserAuthEmailOTP(t *testing.T) {
 		if len(code) != 6 {
 			t.Fatalf("outbox code %q, want six digits", code)
 		}
-		wrong := "000000"
-		if code == wrong {
-			wrong = "111111"
-		}
+		wrong := wrongCode(code)
 		_, err = respond(t, srv, "ana", types.ChallengeNameTypeEmailOtp, session, map[string]string{"EMAIL_OTP_CODE": wrong})
 		expectErr[*types.CodeMismatchException](t, err, "")
 		answer := map[string]string{"EMAIL_OTP_CODE": code}
@@ -206,10 +203,7 @@ func TestUserAuthEmailOTP(t *testing.T) {
 		out, err = userAuth(t, srv, "ana", map[string]string{"PREFERRED_CHALLENGE": "EMAIL_OTP"})
 		session = expectChallenge(t, out, err, types.ChallengeNameTypeEmailOtp)
 		code = srv.LastCode("ana")
-		wrong = "000000"
-		if code == wrong {
-			wrong = "111111"
-		}
+		wrong = wrongCode(code)
 		for range 5 {
 			_, err = respond(t, srv, "ana", types.ChallengeNameTypeEmailOtp, session, map[string]string{"EMAIL_OTP_CODE": wrong})
 			expectErr[*types.CodeMismatchException](t, err, "")

@@ -22,7 +22,6 @@
 // the script see the refresh token and device keys Amplify keeps; and
 // fetch is wrapped, only to record which actions (and challenges) Amplify
 // called, never what they carried.
-import { createHmac } from "node:crypto";
 import { Amplify } from "aws-amplify";
 import {
   confirmSignIn,
@@ -35,20 +34,12 @@ import {
   signOut,
 } from "aws-amplify/auth";
 import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
+import { env, totp } from "./common.mjs";
 
 // The shim (see above): Amplify's getDeviceName reads navigator.userAgent.
 if (typeof globalThis.navigator === "undefined") {
   globalThis.navigator = { userAgent: `Node.js/${process.versions.node}` };
 }
-
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) {
-    console.log(`missing ${name}`);
-    process.exit(1);
-  }
-  return v;
-};
 
 // Failure is an expected outcome: fail prints it and ends the run.
 class Failure extends Error {}
@@ -115,21 +106,6 @@ cognitoUserPoolsTokenProvider.setKeyValueStorage({
     store.clear();
   },
 });
-
-// totp is RFC 6238 as authenticator apps compute it: HMAC-SHA1 over the
-// 30-second step, six digits; the secret is base32 (sharedSecret).
-const totp = (secret, at) => {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const c of secret.replace(/=+$/, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  const key = Buffer.alloc(Math.floor(bits.length / 8));
-  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)));
-  const mac = createHmac("sha1", key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, "0");
-};
 
 const password = () => env("COGNITO_TEST_PASSWORD");
 

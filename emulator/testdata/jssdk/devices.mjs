@@ -7,15 +7,8 @@
 // COGNITO_CLIENT_ID, COGNITO_TEST_USERNAME and COGNITO_TEST_PASSWORD;
 // prints "ok" or the failure, and exits accordingly.
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from "amazon-cognito-identity-js";
+import { env } from "./common.mjs";
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) {
-    console.log(`missing ${name}`);
-    process.exit(1);
-  }
-  return v;
-};
 const fail = (msg) => {
   console.log(msg);
   process.exit(1);

@@ -6,36 +6,12 @@
 // SOFTWARE_TOKEN_MFA. Reads COGNITO_ENDPOINT, COGNITO_USER_POOL_ID,
 // COGNITO_CLIENT_ID, COGNITO_TEST_USERNAME and COGNITO_TEST_PASSWORD;
 // prints "ok" or the failure, and exits accordingly.
-import { createHmac } from "node:crypto";
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from "amazon-cognito-identity-js";
-
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) {
-    console.log(`missing ${name}`);
-    process.exit(1);
-  }
-  return v;
-};
+import { env, totp } from "./common.mjs";
 
 const fail = (what) => (err) => {
   console.log(`${what} failed: ${err.code || err.name}: ${err.message}`);
   process.exit(1);
-};
-
-// totp is RFC 6238 as authenticator apps compute it: HMAC-SHA1 over the
-// 30-second step, six digits; the secret is base32 (SecretCode).
-const totp = (secret, at) => {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const c of secret.replace(/=+$/, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  const key = Buffer.alloc(Math.floor(bits.length / 8));
-  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)));
-  const mac = createHmac("sha1", key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, "0");
 };
 
 const pool = new CognitoUserPool({

@@ -4,15 +4,7 @@
 // COGNITO_TEST_USERNAME and COGNITO_TEST_PASSWORD; prints "ok" or the
 // failure, and exits accordingly.
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from "amazon-cognito-identity-js";
-
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) {
-    console.log(`missing ${name}`);
-    process.exit(1);
-  }
-  return v;
-};
+import { env } from "./common.mjs";
 
 const pool = new CognitoUserPool({
   UserPoolId: env("COGNITO_USER_POOL_ID"),
