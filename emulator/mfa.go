@@ -351,6 +351,18 @@ func setMFAPreference(p *pool, u *user, prefs []factorPreference) error {
 	return nil
 }
 
+// storeMFAPreference is the update of (Admin)SetUserMFAPreference: it
+// sets prefs on the user and stores it.
+func (s *Server) storeMFAPreference(prefs []factorPreference) func(st *state, p *pool, u *user) error {
+	return func(st *state, p *pool, u *user) error {
+		if err := setMFAPreference(p, u, prefs); err != nil {
+			return err
+		}
+		u.Modified = s.now()
+		return st.putUser(p, u)
+	}
+}
+
 // mfaPreferences are the members of a SetUserMFAPreference request.
 func mfaPreferences(sms *types.SMSMfaSettingsType, token *types.SoftwareTokenMfaSettingsType, email *types.EmailMfaSettingsType) []factorPreference {
 	prefs := []factorPreference{{factor: factorSMS}, {factor: factorTOTP}, {factor: factorEmail}}
@@ -376,13 +388,7 @@ func (s *Server) setUserMFAPreference(ctx context.Context, c *caller, in *cip.Se
 	if in.WebAuthnMfaSettings != nil {
 		return nil, errNoPasskeys
 	}
-	err := s.withSubject(ctx, c, func(st *state, p *pool, u *user) error {
-		if err := setMFAPreference(p, u, mfaPreferences(in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings)); err != nil {
-			return err
-		}
-		u.Modified = s.now()
-		return st.putUser(p, u)
-	})
+	err := s.withSubject(ctx, c, s.storeMFAPreference(mfaPreferences(in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings)))
 	if err != nil {
 		return nil, err
 	}
@@ -395,13 +401,7 @@ func (s *Server) adminSetUserMFAPreference(ctx context.Context, _ *caller, in *c
 	if in.WebAuthnMfaSettings != nil {
 		return nil, errNoPasskeys
 	}
-	err := s.withAdminUser(ctx, in.UserPoolId, in.Username, true, func(st *state, p *pool, u *user) error {
-		if err := setMFAPreference(p, u, mfaPreferences(in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings)); err != nil {
-			return err
-		}
-		u.Modified = s.now()
-		return st.putUser(p, u)
-	})
+	err := s.withAdminUser(ctx, in.UserPoolId, in.Username, true, s.storeMFAPreference(mfaPreferences(in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings)))
 	if err != nil {
 		return nil, err
 	}

@@ -99,6 +99,20 @@ func resourceServerNotFound(identifier, poolID string) *apiError {
 	return newError(excResourceNotFound, "Resource server %s does not exist in user pool %s.", truncate(identifier, 64), poolID)
 }
 
+// poolResourceServer is the pool poolID and its resource server
+// identifier, or ResourceNotFoundException for either.
+func poolResourceServer(st *state, poolID, identifier string) (*pool, *resourceServer, error) {
+	p, err := st.pool(poolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, err := st.resourceServer(p, identifier)
+	if isNotFound(err) {
+		return nil, nil, resourceServerNotFound(identifier, p.ID)
+	}
+	return p, rs, err
+}
+
 // createResourceServer is CreateResourceServer. Identifiers are unique in a
 // pool: a taken one is InvalidParameterException.
 func (s *Server) createResourceServer(ctx context.Context, _ *caller, in *cip.CreateResourceServerInput) (*cip.CreateResourceServerOutput, error) {
@@ -137,15 +151,8 @@ func (s *Server) createResourceServer(ctx context.Context, _ *caller, in *cip.Cr
 // describeResourceServer is DescribeResourceServer.
 func (s *Server) describeResourceServer(ctx context.Context, _ *caller, in *cip.DescribeResourceServerInput) (*cip.DescribeResourceServerOutput, error) {
 	var rs *resourceServer
-	err := s.view(ctx, func(st *state) error {
-		p, err := st.pool(aws.ToString(in.UserPoolId))
-		if err != nil {
-			return err
-		}
-		rs, err = st.resourceServer(p, aws.ToString(in.Identifier))
-		if isNotFound(err) {
-			return resourceServerNotFound(aws.ToString(in.Identifier), p.ID)
-		}
+	err := s.view(ctx, func(st *state) (err error) {
+		_, rs, err = poolResourceServer(st, aws.ToString(in.UserPoolId), aws.ToString(in.Identifier))
 		return err
 	})
 	if err != nil {
@@ -188,14 +195,7 @@ func (s *Server) updateResourceServer(ctx context.Context, _ *caller, in *cip.Up
 		return nil, err
 	}
 	err = s.update(ctx, func(st *state) error {
-		p, err := st.pool(rs.PoolID)
-		if err != nil {
-			return err
-		}
-		was, err := st.resourceServer(p, rs.Identifier)
-		if isNotFound(err) {
-			return resourceServerNotFound(rs.Identifier, p.ID)
-		}
+		p, was, err := poolResourceServer(st, rs.PoolID, rs.Identifier)
 		if err != nil {
 			return err
 		}
@@ -228,14 +228,7 @@ func (s *Server) updateResourceServer(ctx context.Context, _ *caller, in *cip.Up
 func (s *Server) deleteResourceServer(ctx context.Context, _ *caller, in *cip.DeleteResourceServerInput) (*cip.DeleteResourceServerOutput, error) {
 	identifier := aws.ToString(in.Identifier)
 	err := s.update(ctx, func(st *state) error {
-		p, err := st.pool(aws.ToString(in.UserPoolId))
-		if err != nil {
-			return err
-		}
-		rs, err := st.resourceServer(p, identifier)
-		if isNotFound(err) {
-			return resourceServerNotFound(identifier, p.ID)
-		}
+		p, rs, err := poolResourceServer(st, aws.ToString(in.UserPoolId), identifier)
 		if err != nil {
 			return err
 		}
