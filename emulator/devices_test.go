@@ -217,23 +217,8 @@ func listDeviceKeys(t *testing.T, srv *cognitotest.Server, accessToken *string, 
 
 var deviceKeyPattern = regexp.MustCompile(`^eu-west-1_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
-// devicesOnEachStore is onEachStore with a clock of each subtest's own
-// (a clock shared by parallel subtests would expire the other's sessions).
-func devicesOnEachStore(t *testing.T, test func(t *testing.T, srv *cognitotest.Server, clk *clock)) {
-	t.Helper()
-	for _, tc := range testStores {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			st := tc.open(t)
-			t.Cleanup(func() { st.Close() })
-			clk := newClock()
-			test(t, cognitotest.NewServer(t, cognitotest.WithStore(st), cognitotest.WithClock(clk.Now)), clk)
-		})
-	}
-}
-
 func TestDeviceRememberAndSignIn(t *testing.T) {
-	devicesOnEachStore(t, func(t *testing.T, srv *cognitotest.Server, clk *clock) {
+	onEachStoreWithClock(t, func(t *testing.T, srv *cognitotest.Server, clk *clock) {
 		for _, secret := range []bool{false, true} {
 			srv := devicePool(t, srv, &types.DeviceConfigurationType{}, secret)
 			signUpConfirmed(t, srv, "ana", password)
@@ -599,7 +584,7 @@ func TestDeviceListPaging(t *testing.T) {
 }
 
 func TestDeviceRefresh(t *testing.T) {
-	devicesOnEachStore(t, func(t *testing.T, srv *cognitotest.Server, clk *clock) {
+	onEachStoreWithClock(t, func(t *testing.T, srv *cognitotest.Server, clk *clock) {
 		srv = devicePool(t, srv, &types.DeviceConfigurationType{}, true)
 		signUpConfirmed(t, srv, "ana", password)
 		dev, _ := rememberDevice(t, srv, "ana", "phone")

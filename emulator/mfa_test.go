@@ -20,22 +20,6 @@ import (
 // MFA through the official SDK: the pool's configuration, software tokens,
 // preferences and the MFA challenges of a sign-in.
 
-// onEachStoreWithClock is onEachStore with a clock of the subtest's own
-// (subtests run in parallel; a shared clock moved by one would move the
-// other's TOTP time steps).
-func onEachStoreWithClock(t *testing.T, test func(t *testing.T, srv *cognitotest.Server, clk *clock)) {
-	t.Helper()
-	for _, tc := range testStores {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			st := tc.open(t)
-			t.Cleanup(func() { st.Close() })
-			clk := newClock()
-			test(t, cognitotest.NewServer(t, cognitotest.WithStore(st), cognitotest.WithClock(clk.Now)), clk)
-		})
-	}
-}
-
 // mfaPoolInput is a pool that can offer every MFA factor: an SMS
 // configuration and email sent through Amazon SES.
 func mfaPoolInput(tier types.UserPoolTierType) *cip.CreateUserPoolInput {

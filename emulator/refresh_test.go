@@ -103,7 +103,7 @@ func TestGetTokensFromRefreshToken(t *testing.T) {
 // newest token. The sign-in is one throughout (one origin_jti), and its
 // refresh tokens expire when its first one would have.
 func TestRefreshTokenRotation(t *testing.T) {
-	onEachStoreOwnClock(t, func(t *testing.T, srv *cognitotest.Server, clk *clock) {
+	onEachStoreWithClock(t, func(t *testing.T, srv *cognitotest.Server, clk *clock) {
 		rot := rotatingClient(t, srv, 10)
 		signUpConfirmed(t, rot, "ana", password)
 		first := signIn(t, rot, "ana", password)
@@ -151,21 +151,6 @@ func TestRefreshTokenRotation(t *testing.T) {
 		_, err = tryGetTokens(t, rot, r5)
 		expectErr[*types.NotAuthorizedException](t, err, "Refresh Token has expired")
 	})
-}
-
-// onEachStoreOwnClock is onEachStore with a clock per store, which the
-// test advances.
-func onEachStoreOwnClock(t *testing.T, test func(t *testing.T, srv *cognitotest.Server, clk *clock)) {
-	t.Helper()
-	for _, tc := range testStores {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			st := tc.open(t)
-			t.Cleanup(func() { st.Close() }) // after the server's own cleanup
-			clk := newClock()
-			test(t, cognitotest.NewServer(t, cognitotest.WithStore(st), cognitotest.WithClock(clk.Now)), clk)
-		})
-	}
 }
 
 // With a grace period of 0 a refresh token is retired by its use at once.

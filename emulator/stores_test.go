@@ -36,3 +36,19 @@ func onEachStore(t *testing.T, test func(t *testing.T, srv *cognitotest.Server),
 		})
 	}
 }
+
+// onEachStoreWithClock is onEachStore with a clock of the subtest's own,
+// which the test moves (subtests run in parallel; a shared clock moved by
+// one would move the other's TOTP steps and expire its sessions).
+func onEachStoreWithClock(t *testing.T, test func(t *testing.T, srv *cognitotest.Server, clk *clock)) {
+	t.Helper()
+	for _, tc := range testStores {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := tc.open(t)
+			t.Cleanup(func() { st.Close() }) // after the server's own cleanup
+			clk := newClock()
+			test(t, cognitotest.NewServer(t, cognitotest.WithStore(st), cognitotest.WithClock(clk.Now)), clk)
+		})
+	}
+}
