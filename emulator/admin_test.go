@@ -23,9 +23,7 @@ func adminCreate(t *testing.T, srv *cognitotest.Server, in *cip.AdminCreateUserI
 func respondNewPassword(t *testing.T, srv *cognitotest.Server, name, session, pw string) (*cip.RespondToAuthChallengeOutput, error) {
 	t.Helper()
 	responses := map[string]string{"USERNAME": name, "NEW_PASSWORD": pw}
-	if h := srv.SecretHash(name); h != nil {
-		responses["SECRET_HASH"] = *h
-	}
+	withSecretHash(srv, name, responses)
 	return sdk(srv).RespondToAuthChallenge(t.Context(), &cip.RespondToAuthChallengeInput{
 		ClientId: aws.String(srv.ClientID), ChallengeName: types.ChallengeNameTypeNewPasswordRequired,
 		Session: aws.String(session), ChallengeResponses: responses,

@@ -26,9 +26,7 @@ func adminClient(t *testing.T, srv *cognitotest.Server, secret bool) *cognitotes
 func adminSignIn(t *testing.T, srv *cognitotest.Server, name, pw string) (*cip.AdminInitiateAuthOutput, error) {
 	t.Helper()
 	params := map[string]string{"USERNAME": name, "PASSWORD": pw}
-	if h := srv.SecretHash(name); h != nil {
-		params["SECRET_HASH"] = *h
-	}
+	withSecretHash(srv, name, params)
 	return sdk(srv).AdminInitiateAuth(t.Context(), &cip.AdminInitiateAuthInput{
 		UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID),
 		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: params,
@@ -56,9 +54,7 @@ func TestAdminInitiateAuth(t *testing.T) {
 			}
 			// Refresh through the administrator's call too.
 			params := map[string]string{"REFRESH_TOKEN": aws.ToString(res.RefreshToken)}
-			if h := back.SecretHash("ana"); h != nil {
-				params["SECRET_HASH"] = *h
-			}
+			withSecretHash(back, "ana", params)
 			refreshed, err := sdk(back).AdminInitiateAuth(t.Context(), &cip.AdminInitiateAuthInput{
 				UserPoolId: aws.String(back.UserPoolID), ClientId: aws.String(back.ClientID),
 				AuthFlow: types.AuthFlowTypeRefreshTokenAuth, AuthParameters: params,

@@ -94,15 +94,6 @@ func rememberDevice(t *testing.T, srv *cognitotest.Server, name, deviceName stri
 	return dev, res
 }
 
-// withSecretHash adds the SECRET_HASH over name to params, for a client
-// with a secret.
-func withSecretHash(srv *cognitotest.Server, name string, params map[string]string) map[string]string {
-	if h := srv.SecretHash(name); h != nil {
-		params["SECRET_HASH"] = *h
-	}
-	return params
-}
-
 // startDeviceSignIn runs USER_PASSWORD_AUTH naming the device.
 func startDeviceSignIn(t *testing.T, srv *cognitotest.Server, name, deviceKey string) (*cip.InitiateAuthOutput, error) {
 	t.Helper()

@@ -112,12 +112,19 @@ func signUpConfirmed(t testing.TB, srv *cognitotest.Server, name, pw string) str
 	return aws.ToString(out.UserSub)
 }
 
-func trySignIn(t testing.TB, srv *cognitotest.Server, name, pw string) (*cip.InitiateAuthOutput, error) {
-	t.Helper()
-	params := map[string]string{"USERNAME": name, "PASSWORD": pw}
+// withSecretHash adds the SECRET_HASH over name to params, for a client
+// with a secret.
+func withSecretHash(srv *cognitotest.Server, name string, params map[string]string) map[string]string {
 	if h := srv.SecretHash(name); h != nil {
 		params["SECRET_HASH"] = *h
 	}
+	return params
+}
+
+func trySignIn(t testing.TB, srv *cognitotest.Server, name, pw string) (*cip.InitiateAuthOutput, error) {
+	t.Helper()
+	params := map[string]string{"USERNAME": name, "PASSWORD": pw}
+	withSecretHash(srv, name, params)
 	return sdk(srv).InitiateAuth(t.Context(), &cip.InitiateAuthInput{
 		ClientId: aws.String(srv.ClientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth, AuthParameters: params,
 	})
@@ -141,9 +148,7 @@ func signIn(t testing.TB, srv *cognitotest.Server, name, pw string) *types.Authe
 func tryRefresh(t testing.TB, srv *cognitotest.Server, refreshToken, hashUser string) (*cip.InitiateAuthOutput, error) {
 	t.Helper()
 	params := map[string]string{"REFRESH_TOKEN": refreshToken}
-	if h := srv.SecretHash(hashUser); h != nil {
-		params["SECRET_HASH"] = *h
-	}
+	withSecretHash(srv, hashUser, params)
 	return sdk(srv).InitiateAuth(t.Context(), &cip.InitiateAuthInput{
 		ClientId: aws.String(srv.ClientID), AuthFlow: types.AuthFlowTypeRefreshTokenAuth, AuthParameters: params,
 	})

@@ -87,9 +87,7 @@ func respond(t testing.TB, srv *cognitotest.Server, name string, challenge types
 	t.Helper()
 	responses := map[string]string{"USERNAME": name}
 	maps.Copy(responses, answers)
-	if h := srv.SecretHash(name); h != nil {
-		responses["SECRET_HASH"] = *h
-	}
+	withSecretHash(srv, name, responses)
 	return sdk(srv).RespondToAuthChallenge(t.Context(), &cip.RespondToAuthChallengeInput{
 		ClientId: aws.String(srv.ClientID), ChallengeName: challenge, Session: session, ChallengeResponses: responses,
 	})

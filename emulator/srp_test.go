@@ -47,9 +47,7 @@ func srpAnswer(t *testing.T, srv *cognitotest.Server, name, pw string) (map[stri
 	rand.Read(a)
 	A := srp.ClientPublic(a)
 	params := map[string]string{"USERNAME": name, "SRP_A": hex.EncodeToString(A)}
-	if h := srv.SecretHash(name); h != nil {
-		params["SECRET_HASH"] = *h
-	}
+	withSecretHash(srv, name, params)
 	init, err := sdk(srv).InitiateAuth(t.Context(), &cip.InitiateAuthInput{
 		ClientId: aws.String(srv.ClientID), AuthFlow: types.AuthFlowTypeUserSrpAuth, AuthParameters: params,
 	})
@@ -75,9 +73,7 @@ func srpAnswer(t *testing.T, srv *cognitotest.Server, name, pw string) (map[stri
 		"TIMESTAMP":                   timestamp,
 		"PASSWORD_CLAIM_SIGNATURE":    base64.StdEncoding.EncodeToString(srp.Signature(key, srp.PoolName(srv.UserPoolID), userID, block, timestamp)),
 	}
-	if h := srv.SecretHash(userID); h != nil {
-		responses["SECRET_HASH"] = *h
-	}
+	withSecretHash(srv, userID, responses)
 	return responses, nil
 }
 

@@ -55,9 +55,7 @@ func uaServer(t *testing.T, srv *cognitotest.Server, poolIn *cip.CreateUserPoolI
 // extra.
 func uaParams(srv *cognitotest.Server, name string, extra map[string]string) map[string]string {
 	params := map[string]string{"USERNAME": name}
-	if h := srv.SecretHash(name); h != nil {
-		params["SECRET_HASH"] = *h
-	}
+	withSecretHash(srv, name, params)
 	maps.Copy(params, extra)
 	return params
 }
