@@ -24,6 +24,9 @@ type authStep struct {
 	// available are the first factors of a SELECT_CHALLENGE (USER_AUTH,
 	// userauth.go): InitiateAuth's AvailableChallenges.
 	available []types.ChallengeNameType
+	// signedIn is the user of a managed-login sign-in who proved every
+	// factor (instead of tokens: the login pages grant the authorization).
+	signedIn *user
 }
 
 func (a *authStep) initiateOutput() *cip.InitiateAuthOutput {
@@ -209,7 +212,7 @@ func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool
 		if err := signInStatus(u); err != nil {
 			return &commitThen{err}
 		}
-		next, err = s.proceed(st, c, u, progress{Admin: c.admin, DeviceKey: deviceKey})
+		next, err = s.proceed(st, c, u, progress{Admin: c.admin, ManagedLogin: c.managedLogin, DeviceKey: deviceKey})
 		return err
 	})
 	if err != nil {
@@ -236,8 +239,11 @@ func signInStatus(u *user) error {
 // progress is how far a sign-in has come past its first factor, kept in
 // its challenge records from one step to the next.
 type progress struct {
-	Admin       bool `json:"admin,omitempty"`       // started by AdminInitiateAuth: answered by AdminRespondToAuthChallenge
-	PasswordSet bool `json:"passwordSet,omitempty"` // NEW_PASSWORD_REQUIRED answered
+	Admin bool `json:"admin,omitempty"` // started by AdminInitiateAuth: answered by AdminRespondToAuthChallenge
+	// ManagedLogin: started by the managed login's pages, which alone
+	// answer its steps.
+	ManagedLogin bool `json:"managedLogin,omitempty"`
+	PasswordSet  bool `json:"passwordSet,omitempty"` // NEW_PASSWORD_REQUIRED answered
 	// DeviceKey is the remembered device the client named (DEVICE_KEY);
 	// DeviceProven, that it proved it is that device (DEVICE_SRP_AUTH).
 	DeviceKey    string `json:"deviceKey,omitempty"`
@@ -283,7 +289,11 @@ func (s *Server) proceed(st *state, c *caller, u *user, prog progress) (*outcome
 			return &outcome{step: step}, err
 		}
 	}
-	sess, err := startSession(st, s.now(), c.client, c.pool, u)
+	if c.managedLogin {
+		return &outcome{step: &authStep{signedIn: u}}, nil
+	}
+	now := s.now()
+	sess, err := startSession(st, now, now, c.client, c.pool, u, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -311,8 +321,10 @@ func (s *Server) finish(c *caller, o *outcome) (*authStep, error) {
 	return step, err
 }
 
-// startSession records a new sign-in of u through cl.
-func startSession(st *state, now time.Time, cl *appClient, p *pool, u *user) (*session, error) {
+// startSession records a new sign-in of u through cl, authenticated at
+// authTime: through the API (scopes nil) or the authorization endpoint,
+// with the scopes it granted.
+func startSession(st *state, now, authTime time.Time, cl *appClient, p *pool, u *user, scopes []string) (*session, error) {
 	refresh, hash := newRefreshToken()
 	sess := &session{
 		PoolID:      p.ID,
@@ -320,8 +332,9 @@ func startSession(st *state, now time.Time, cl *appClient, p *pool, u *user) (*s
 		ClientID:    cl.ID,
 		OriginJTI:   uuid.NewString(),
 		RefreshHash: hash,
-		AuthTime:    now,
+		AuthTime:    authTime,
 		Expires:     now.Add(cl.RefreshTokenValidity),
+		Scopes:      scopes,
 	}
 	if err := st.putSession(sess); err != nil {
 		return nil, err
@@ -355,7 +368,7 @@ func (s *Server) grantFor(st *state, p *pool, u *user) (*grant, error) {
 
 // authenticated signs the tokens of a sign-in (outside any transaction).
 func (s *Server) authenticated(c *caller, u *user, sess *session, g *grant) (*authStep, error) {
-	tokens, err := s.issueTokens(g.key, c.baseURL+"/"+c.pool.ID, c.client, u, sess, g.groups)
+	tokens, err := s.issueTokens(g.key, c.baseURL+"/"+c.pool.ID, c.client, u, sess, g.groups, "")
 	if err != nil {
 		return nil, err
 	}

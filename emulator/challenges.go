@@ -91,7 +91,7 @@ func (s *Server) takeChallenge(st *state, c *caller, name, session string, u *us
 	if err != nil {
 		return nil, err
 	}
-	if rec.Name != name || rec.ClientID != c.client.ID || rec.Progress.Admin != c.admin {
+	if rec.Name != name || rec.ClientID != c.client.ID || rec.Progress.Admin != c.admin || rec.Progress.ManagedLogin != c.managedLogin {
 		return nil, errInvalidSession
 	}
 	if s.now().After(rec.Expires) {

@@ -8,10 +8,9 @@ import (
 
 // An app client's OAuth 2.0 settings: validated as AWS validates them on
 // CreateUserPoolClient and UpdateUserPoolClient, stored and described, for
-// the OAuth 2.0 endpoints of the pool's domain: the token endpoint's
-// client-credentials grant uses them (oauth_token.go); the code and
-// implicit flows have no endpoints yet (Server.warnInertClientSettings
-// says so when a client enables them).
+// the OAuth 2.0 endpoints of the pool's domain: the authorization endpoint
+// and managed login (oauth_authorize.go, login.go) and the token endpoint
+// (oauth_token.go).
 
 // clientOAuth are the OAuth 2.0 settings of an app client, as the API
 // names them.
@@ -47,34 +46,6 @@ const (
 	maxOAuthScopes = 50
 	maxClientURLs  = 100
 )
-
-// enabled reports whether the client uses OAuth 2.0 flows.
-func (o *clientOAuth) enabled() bool {
-	return o.AllowedOAuthFlowsUserPoolClient && len(o.AllowedOAuthFlows) > 0
-}
-
-// set names the settings that are set, for the warning that the OAuth
-// endpoints do not exist yet.
-func (o *clientOAuth) set() []string {
-	var names []string
-	for _, m := range []struct {
-		name  string
-		isSet bool
-	}{
-		{"AllowedOAuthFlows", len(o.AllowedOAuthFlows) > 0},
-		{"AllowedOAuthFlowsUserPoolClient", o.AllowedOAuthFlowsUserPoolClient},
-		{"AllowedOAuthScopes", len(o.AllowedOAuthScopes) > 0},
-		{"CallbackURLs", len(o.CallbackURLs) > 0},
-		{"DefaultRedirectURI", o.DefaultRedirectURI != ""},
-		{"LogoutURLs", len(o.LogoutURLs) > 0},
-		{"SupportedIdentityProviders", len(o.SupportedIdentityProviders) > 0},
-	} {
-		if m.isSet {
-			names = append(names, m.name)
-		}
-	}
-	return names
-}
 
 // check validates the settings for a client of p (confidential when
 // hasSecret), in AWS's wording where AWS's is known. st gives the pool's

@@ -242,21 +242,6 @@ func TestClientOAuthScopesOfDeletedResourceServer(t *testing.T) {
 	})
 }
 
-// TestClientOAuthWarning: a client that enables OAuth flows is kept, with a
-// warning that the OAuth endpoints that would use them do not exist yet.
-func TestClientOAuthWarning(t *testing.T) {
-	srv, log := serverWithLog(t)
-	if _, err := createClient(t, srv, &cip.CreateUserPoolClientInput{
-		AllowedOAuthFlows: codeFlow, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: []string{"openid"},
-		CallbackURLs: []string{"https://app.example.com/cb"},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if logged := log.String(); !strings.Contains(logged, "no managed login or OAuth 2.0 endpoints") || !strings.Contains(logged, "CallbackURLs") {
-		t.Errorf("no warning that the OAuth endpoints do not exist; log:\n%s", logged)
-	}
-}
-
 // TestClientOAuthRecordWithout: client records written before the OAuth
 // settings were validated have no
 // "oauth" member (and may hold OAuth settings under "inert", which are not

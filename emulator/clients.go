@@ -94,16 +94,10 @@ func (in *clientInertSettings) set() []string {
 }
 
 // warnInertClientSettings logs the settings of cl the local Cognito keeps
-// but does not act on yet: the inert ones, and the OAuth 2.0 settings of a
-// client that enables the code or implicit flow (validated and stored, but
-// the managed login and authorization endpoint that would use them do not
-// exist yet; the client_credentials flow is served by /oauth2/token).
+// but does not act on yet.
 func (s *Server) warnInertClientSettings(cl *appClient) {
 	if names := cl.Inert.set(); len(names) > 0 {
 		s.log.Warn("app client settings stored but not acted on by the local Cognito yet", "clientId", cl.ID, "settings", names)
-	}
-	if cl.OAuth.enabled() && slices.ContainsFunc(cl.OAuth.AllowedOAuthFlows, func(f string) bool { return f != grantClientCredentials }) {
-		s.log.Warn("app client OAuth settings validated and stored but not acted on yet: the local Cognito has no managed login or OAuth 2.0 endpoints yet for the code and implicit flows (only /oauth2/token with client_credentials)", "clientId", cl.ID, "settings", cl.OAuth.set())
 	}
 }
 

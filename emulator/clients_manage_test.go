@@ -734,11 +734,11 @@ func TestLegacyExplicitAuthFlows(t *testing.T) {
 	})
 }
 
-// The OAuth 2.0 and analytics settings of a client, which the local
-// Cognito does not act on yet, are kept and described (an update without
-// them resets them, as for every client setting) and logged as a warning,
-// never dropped silently. Refresh-token rotation, acted on, is kept and
-// described the same way but not warned about (see refresh_test.go).
+// The OAuth 2.0 settings of a client and those the local Cognito does not
+// act on yet are kept and described (an update without them resets them,
+// as for every client setting); the ones not acted on are logged as a
+// warning, never dropped silently. The OAuth 2.0 settings and
+// refresh-token rotation, acted on, are not warned about.
 func TestInertClientSettingsKept(t *testing.T) {
 	srv, log := serverWithLog(t)
 	c := sdk(srv)
@@ -747,7 +747,8 @@ func TestInertClientSettingsKept(t *testing.T) {
 		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
 		AllowedOAuthScopes: []string{"openid", "email"}, CallbackURLs: []string{"https://app.example.com/cb"},
 		LogoutURLs: []string{"https://app.example.com/"}, SupportedIdentityProviders: []string{"COGNITO"},
-		RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(10)},
+		RefreshTokenRotation:                     &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(10)},
+		EnablePropagateAdditionalUserContextData: aws.Bool(true),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -765,7 +766,8 @@ func TestInertClientSettingsKept(t *testing.T) {
 		t.Errorf("described client = %+v, want the OAuth and rotation settings it was created with", d)
 	}
 	logged := log.String()
-	if !strings.Contains(logged, "not acted on") || !strings.Contains(logged, "CallbackURLs") || strings.Contains(logged, "RefreshTokenRotation") {
+	if !strings.Contains(logged, "not acted on") || !strings.Contains(logged, "EnablePropagateAdditionalUserContextData") ||
+		strings.Contains(logged, "CallbackURLs") || strings.Contains(logged, "RefreshTokenRotation") {
 		t.Errorf("no warning naming the settings that are not acted on; log:\n%s", logged)
 	}
 

@@ -62,6 +62,7 @@ func notAuthorized(format string, args ...any) *apiError {
 // Messages Cognito itself uses, so programs matching on them behave the same.
 var (
 	errIncorrectCredentials = notAuthorized("Incorrect username or password.")
+	errMissingScope         = notAuthorized("Access Token does not have required scopes")
 	errUserNotFound         = newError(excUserNotFound, "User does not exist.")
 	errUserNotConfirmed     = newError(excUserNotConfirmed, "User is not confirmed.")
 	errUserDisabled         = notAuthorized("User is disabled.")

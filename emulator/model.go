@@ -327,6 +327,11 @@ type session struct {
 	// is a reuse. Both are empty in records written before rotation.
 	PreviousHash  string    `json:"previousHash,omitempty"`
 	PreviousUntil time.Time `json:"previousUntil,omitzero"`
+	// Scopes are the OAuth 2.0 scopes granted to a sign-in through the
+	// authorization endpoint (oauth_authorize.go); every token issued for
+	// it carries them, however it is refreshed. A sign-in through the API
+	// has none: its access tokens carry aws.cognito.signin.user.admin.
+	Scopes []string `json:"scopes,omitempty"`
 
 	// refreshToken is the token itself, known only when the session is
 	// created; it is never stored.

@@ -16,6 +16,8 @@ import (
 // (HTTP Basic or client_id and client_secret in the form). An unknown or
 // already revoked token is answered 200, as RFC 7009 §2.2 and AWS say.
 
+const revocationPath = "/oauth2/revoke"
+
 // serveOAuthRevoke is the revocation endpoint.
 func (s *Server) serveOAuthRevoke(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
@@ -33,7 +35,7 @@ func (s *Server) serveOAuthRevoke(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &oe):
 		s.log.Info("revocation refused", "error", oe.code, "description", oe.description)
 		if oe.status == http.StatusUnauthorized && oe.basic {
-			w.Header().Set("WWW-Authenticate", `Basic realm="/oauth2/revoke"`)
+			w.Header().Set("WWW-Authenticate", `Basic realm="`+revocationPath+`"`)
 		}
 		body := map[string]string{"error": oe.code}
 		if oe.description != "" {

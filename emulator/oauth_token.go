@@ -1,6 +1,9 @@
 package emulator
 
 import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"io"
@@ -11,18 +14,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 )
 
 // POST /oauth2/token: the OAuth 2.0 token endpoint (RFC 6749 §3.2) as
 // Cognito serves it on a pool's domain, here on the local server's own
-// address; the pool is found from the client ID. It grants the
-// client-credentials grant (RFC 6749 §4.4): an app client with a secret and
-// the client_credentials flow gets an access token for custom scopes. The
-// authorization_code and refresh_token grants come with the authorization
-// endpoint and managed login, in a later slice; until then they answer
-// unsupported_grant_type like any other grant type.
+// address; the pool is found from the client ID. It grants:
+//
+//   - authorization_code (RFC 6749 §4.1.3, with PKCE, RFC 7636): the code
+//     /oauth2/authorize gave, for a new sign-in's tokens;
+//   - refresh_token (§6): new tokens for a sign-in, from the code flow or
+//     the API;
+//   - client_credentials (§4.4): an app client with a secret and the
+//     client_credentials flow gets an access token for custom scopes.
 //
 // Failures are RFC 6749 §5.2 JSON errors, {"error": "...",
 // "error_description": "..."}, with HTTP 400, or 401 for invalid_client
@@ -43,9 +51,12 @@ const (
 	maxClientIDLength = 128
 )
 
-// grantClientCredentials is the one grant type the token endpoint grants
-// so far.
-const grantClientCredentials = "client_credentials"
+// The grant types the token endpoint grants.
+const (
+	grantAuthorizationCode = "authorization_code"
+	grantRefreshToken      = "refresh_token"
+	grantClientCredentials = "client_credentials"
+)
 
 // RFC 6749 §5.2 error codes (server_error is §4.1.2.1's, for a fault of
 // the server itself).
@@ -88,11 +99,14 @@ func badRequest(description string) *oauthError {
 }
 
 // tokenResponse is the successful answer of the token endpoint (RFC 6749
-// §5.1); the client-credentials grant has no refresh token.
+// §5.1, with OpenID Connect's id_token); the client-credentials grant has
+// neither an ID nor a refresh token.
 type tokenResponse struct {
-	AccessToken string `json:"access_token"`
-	ExpiresIn   int64  `json:"expires_in"`
-	TokenType   string `json:"token_type"`
+	AccessToken  string `json:"access_token"`
+	IDToken      string `json:"id_token,omitempty"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	ExpiresIn    int64  `json:"expires_in"`
+	TokenType    string `json:"token_type"`
 }
 
 // serveOAuthToken is the token endpoint: POST grants a token, OPTIONS
@@ -154,16 +168,26 @@ func (s *Server) tokenRequest(w http.ResponseWriter, r *http.Request) (*tokenRes
 	switch grant {
 	case "":
 		return nil, badRequest("The grant_type parameter is missing.")
-	case grantClientCredentials:
+	case grantClientCredentials, grantAuthorizationCode, grantRefreshToken:
 	default:
 		return nil, &oauthError{status: http.StatusBadRequest, code: oauthUnsupportedGrantType,
-			description: "The grant type " + truncate(grant, 64) + " is not supported by the local Cognito (it grants client_credentials)."}
+			description: "The grant type " + truncate(grant, 64) + " is not supported: use authorization_code, refresh_token or client_credentials."}
 	}
 	id, secret, basic, err := clientAuthentication(r, form)
 	if err != nil {
 		return nil, err
 	}
-	return s.clientCredentialsGrant(r, id, secret, basic, form.Get("scope"))
+	cl, p, err := s.authenticateClient(r.Context(), id, secret, basic)
+	if err != nil {
+		return nil, err
+	}
+	switch grant {
+	case grantAuthorizationCode:
+		return s.authorizationCodeGrant(r, cl, p, form)
+	case grantRefreshToken:
+		return s.refreshTokenGrant(r, cl, p, secret, form.Get("refresh_token"))
+	}
+	return s.clientCredentialsGrant(r, cl, p, form.Get("scope"))
 }
 
 // readTokenForm reads the request's form: application/x-www-form-urlencoded,
@@ -244,6 +268,41 @@ func clientAuthentication(r *http.Request, form url.Values) (id, secret string, 
 	return id, secret, true, nil
 }
 
+// authenticateClient is the client id, authenticated by secret: a
+// confidential client must send one of its secrets, a public client none.
+// Any failure is the same invalid_client, so a caller without the secret
+// learns nothing of the client.
+func (s *Server) authenticateClient(ctx context.Context, id, secret string, basic bool) (*appClient, *pool, error) {
+	unknown := &oauthError{status: http.StatusUnauthorized, code: oauthInvalidClient, description: "Client authentication failed.", basic: basic}
+	if len(id) > maxClientIDLength {
+		return nil, nil, unknown
+	}
+	var (
+		cl *appClient
+		p  *pool
+	)
+	err := s.view(ctx, func(st *state) (err error) {
+		cl, p, err = st.client(id)
+		return err
+	})
+	var apiErr *apiError
+	switch {
+	case errors.As(err, &apiErr) || isNotFound(err):
+		return nil, nil, unknown
+	case err != nil:
+		return nil, nil, err
+	case (cl.hasSecret() || secret != "") && !cl.secretMatches(secret):
+		return nil, nil, unknown
+	}
+	return cl, p, nil
+}
+
+// allowsFlow reports whether the client may use the OAuth 2.0 flow named
+// as AllowedOAuthFlows names it.
+func (o *clientOAuth) allowsFlow(flow string) bool {
+	return o.AllowedOAuthFlowsUserPoolClient && slices.Contains(o.AllowedOAuthFlows, flow)
+}
+
 // clientCredentialsGrant grants the client-credentials grant to the client
 // id authenticated by secret, for the space-separated scopes requested (all
 // the client's allowed scopes when none are, as AWS documents for
@@ -253,39 +312,10 @@ func clientAuthentication(r *http.Request, form url.Values) (id, secret string, 
 // The client is authenticated before its settings are looked at, so a
 // caller without its secret learns nothing of them. Nothing is written:
 // the token is signed outside any transaction.
-func (s *Server) clientCredentialsGrant(r *http.Request, id, secret string, basic bool, scope string) (*tokenResponse, error) {
-	unknown := &oauthError{status: http.StatusUnauthorized, code: oauthInvalidClient, description: "Client authentication failed.", basic: basic}
-	if len(id) > maxClientIDLength {
-		return nil, unknown
-	}
-	var (
-		cl  *appClient
-		p   *pool
-		key *signingKey
-	)
-	err := s.view(r.Context(), func(st *state) (err error) {
-		cl, p, err = st.client(id)
-		if err != nil {
-			return err
-		}
-		key, err = s.poolKey(st, p.ID)
-		return err
-	})
-	var apiErr *apiError
-	switch {
-	case errors.As(err, &apiErr) || isNotFound(err):
-		return nil, unknown
-	case err != nil:
-		return nil, err
-	}
+func (s *Server) clientCredentialsGrant(r *http.Request, cl *appClient, p *pool, scope string) (*tokenResponse, error) {
 	// A public client (no secret) cannot have the client_credentials flow
-	// (client_oauth.go); a secret sent to it authenticates nothing.
-	if len(cl.Secrets) > 0 || secret != "" {
-		if !cl.secretMatches(secret) {
-			return nil, unknown
-		}
-	}
-	if !cl.OAuth.AllowedOAuthFlowsUserPoolClient || !slices.Contains(cl.OAuth.AllowedOAuthFlows, grantClientCredentials) {
+	// (client_oauth.go).
+	if !cl.OAuth.allowsFlow(grantClientCredentials) {
 		return nil, &oauthError{status: http.StatusBadRequest, code: oauthUnauthorizedClient, description: "The client is not allowed the client_credentials grant."}
 	}
 	granted := cl.OAuth.AllowedOAuthScopes
@@ -300,12 +330,148 @@ func (s *Server) clientCredentialsGrant(r *http.Request, id, secret string, basi
 			}
 		}
 	}
+	var key *signingKey
+	err := s.view(r.Context(), func(st *state) (err error) {
+		key, err = s.poolKey(st, p.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
 	token, err := s.issueClientToken(key, s.requestBaseURL(r)+"/"+p.ID, cl, granted)
 	if err != nil {
 		return nil, err
 	}
 	s.log.Info("client credentials token issued", "userPoolId", p.ID, "clientId", cl.ID, "scopes", granted)
 	return &tokenResponse{AccessToken: token, ExpiresIn: int64(cl.AccessTokenValidity / time.Second), TokenType: "Bearer"}, nil
+}
+
+// invalidGrant is RFC 6749's invalid_grant: a code or refresh token that
+// is invalid, expired, used or another client's.
+func invalidGrant(description string) *oauthError {
+	return &oauthError{status: http.StatusBadRequest, code: oauthInvalidGrant, description: description}
+}
+
+// authorizationCodeGrant exchanges an authorization code (RFC 6749
+// §4.1.3, with RFC 7636's code_verifier) for a new sign-in's tokens: an
+// access token with the granted scopes, an ID token (with the openid
+// scope) carrying the authorization request's nonce, and a refresh token.
+//
+// The code is single use: the first presentation takes it, in one write
+// transaction, whatever follows — a wrong verifier or redirect_uri spends
+// it too (RFC 6749 §10.5: codes are short-lived and single-use; an
+// attacker holding one gets one try). Of any number of concurrent
+// exchanges, exactly one gets tokens.
+func (s *Server) authorizationCodeGrant(r *http.Request, cl *appClient, p *pool, form url.Values) (*tokenResponse, error) {
+	if !cl.OAuth.allowsFlow("code") {
+		return nil, &oauthError{status: http.StatusBadRequest, code: oauthUnauthorizedClient, description: "The client is not allowed the authorization code grant."}
+	}
+	code, redirectURI, verifier := form.Get("code"), form.Get("redirect_uri"), form.Get("code_verifier")
+	switch {
+	case code == "":
+		return nil, badRequest("The code parameter is missing.")
+	case redirectURI == "":
+		return nil, badRequest("The redirect_uri parameter is missing.")
+	}
+	var (
+		rec  *authorizationCode
+		u    *user
+		sess *session
+		g    *grant
+	)
+	err := s.update(r.Context(), func(st *state) (err error) {
+		rec, err = st.takeAuthorizationCode(p, hashToken(code))
+		if isNotFound(err) {
+			return invalidGrant("The authorization code is invalid, expired or already used.")
+		}
+		if err != nil {
+			return err
+		}
+		spent := func(description string) error { return &commitThen{invalidGrant(description)} }
+		now := s.now()
+		switch {
+		case rec.ClientID != cl.ID:
+			return spent("The authorization code was issued to another client.")
+		case !now.Before(rec.Expires):
+			return spent("The authorization code has expired.")
+		case rec.RedirectURI != redirectURI:
+			return spent("The redirect_uri is not the one of the authorization request.")
+		case rec.CodeChallenge != "" && verifier == "":
+			return spent("The code_verifier parameter is missing.")
+		case rec.CodeChallenge != "" && !verifierMatches(verifier, rec.CodeChallenge):
+			return spent("The code_verifier does not match the code_challenge.")
+		}
+		u, err = signedInUser(st, p, rec.UsernameKey, rec.Sub)
+		var apiErr *apiError
+		if errors.As(err, &apiErr) {
+			return spent(apiErr.Message)
+		}
+		if err != nil {
+			return err
+		}
+		if sess, err = startSession(st, now, rec.AuthTime, cl, p, u, rec.Scopes); err != nil {
+			return err
+		}
+		g, err = s.grantFor(st, p, u)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := s.issueTokens(g.key, s.requestBaseURL(r)+"/"+p.ID, cl, u, sess, g.groups, rec.Nonce)
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("authorization code exchanged", "userPoolId", p.ID, "clientId", cl.ID, "sub", u.Attributes["sub"], "scopes", rec.Scopes)
+	resp := oauthTokens(tokens)
+	resp.RefreshToken = sess.refreshToken
+	return resp, nil
+}
+
+// verifierMatches reports whether an RFC 7636 code verifier gives the S256
+// challenge: BASE64URL(SHA256(verifier)), compared in constant time.
+func verifierMatches(verifier, challenge string) bool {
+	if len(verifier) < minCodeChallenge || len(verifier) > maxCodeChallenge || strings.IndexFunc(verifier, notUnreserved) >= 0 {
+		return false
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	return subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(challenge)) == 1
+}
+
+// refreshTokenGrant is the refresh_token grant (RFC 6749 §6): new access
+// and ID tokens for a live sign-in, as GetTokensFromRefreshToken gives them
+// (it runs the same code: a rotating client also gets a new refresh
+// token). The tokens keep the scopes the sign-in was granted; a scope
+// parameter, which may only narrow them, is not needed and ignored.
+func (s *Server) refreshTokenGrant(r *http.Request, cl *appClient, p *pool, secret, refreshToken string) (*tokenResponse, error) {
+	if refreshToken == "" {
+		return nil, badRequest("The refresh_token parameter is missing.")
+	}
+	c := &caller{baseURL: s.requestBaseURL(r), client: cl, pool: p}
+	out, err := s.getTokensFromRefreshToken(r.Context(), c, &cip.GetTokensFromRefreshTokenInput{
+		ClientId: aws.String(cl.ID), ClientSecret: optional(secret), RefreshToken: aws.String(refreshToken),
+	})
+	var apiErr *apiError
+	if errors.As(err, &apiErr) {
+		return nil, invalidGrant(apiErr.Message)
+	}
+	if err != nil {
+		return nil, err
+	}
+	resp := oauthTokens(out.AuthenticationResult)
+	resp.RefreshToken = aws.ToString(out.AuthenticationResult.RefreshToken)
+	return resp, nil
+}
+
+// oauthTokens is the token endpoint's answer with a sign-in's access and
+// ID tokens.
+func oauthTokens(t *types.AuthenticationResultType) *tokenResponse {
+	return &tokenResponse{
+		AccessToken: aws.ToString(t.AccessToken),
+		IDToken:     aws.ToString(t.IdToken),
+		ExpiresIn:   int64(t.ExpiresIn),
+		TokenType:   "Bearer",
+	}
 }
 
 // issueClientToken signs the access token of a client-credentials grant as

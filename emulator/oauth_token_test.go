@@ -221,7 +221,8 @@ func TestOAuthTokenRawRequests(t *testing.T) {
 		{"bearer authorization", form, "Bearer abc", "grant_type=client_credentials", 401, "invalid_client", true, true},
 		{"malformed basic", form, "Basic !!!", "grant_type=client_credentials", 401, "invalid_client", true, true},
 		{"public client", form, "", "grant_type=client_credentials&client_id=" + srv.ClientID, 400, "unauthorized_client", false, true},
-		{"authorization_code not yet", form, basic, "grant_type=authorization_code&code=x", 400, "unsupported_grant_type", false, true},
+		{"authorization_code for a machine client", form, basic, "grant_type=authorization_code&code=x", 400, "unauthorized_client", false, true},
+		{"unknown grant type", form, basic, "grant_type=password&username=u&password=p", 400, "unsupported_grant_type", false, true},
 		{"basic and the same form client_id", form, basic, "grant_type=client_credentials&client_id=" + mc.id, 200, "", false, false},
 		{"form secret", form, "", "grant_type=client_credentials&client_id=" + mc.id + "&client_secret=" + url.QueryEscape(mc.secret) + "&scope=orders/write+orders/write", 200, "", false, false},
 	} {
@@ -274,10 +275,17 @@ func TestOAuthTokenCORSAndDiscovery(t *testing.T) {
 		Grants        []string `json:"grant_types_supported"`
 		AuthMethods   []string `json:"token_endpoint_auth_methods_supported"`
 		Authorization string   `json:"authorization_endpoint"`
+		UserInfo      string   `json:"userinfo_endpoint"`
+		Revocation    string   `json:"revocation_endpoint"`
+		EndSession    string   `json:"end_session_endpoint"`
+		PKCE          []string `json:"code_challenge_methods_supported"`
+		ResponseTypes []string `json:"response_types_supported"`
 	}
 	getJSON(t, srv.Endpoint+"/"+srv.UserPoolID+"/.well-known/openid-configuration", &doc)
-	if doc.TokenEndpoint != tokenURL(srv) || !slices.Equal(doc.Grants, []string{"client_credentials"}) ||
-		!slices.Equal(doc.AuthMethods, []string{"client_secret_basic", "client_secret_post"}) || doc.Authorization != "" {
+	if doc.TokenEndpoint != tokenURL(srv) || !slices.Equal(doc.Grants, []string{"authorization_code", "implicit", "refresh_token", "client_credentials"}) ||
+		!slices.Equal(doc.AuthMethods, []string{"client_secret_basic", "client_secret_post"}) || doc.Authorization != srv.Endpoint+"/oauth2/authorize" ||
+		doc.UserInfo != srv.Endpoint+"/oauth2/userInfo" || doc.Revocation != srv.Endpoint+"/oauth2/revoke" || doc.EndSession != srv.Endpoint+"/logout" ||
+		!slices.Equal(doc.PKCE, []string{"S256"}) || !slices.Equal(doc.ResponseTypes, []string{"code", "token"}) {
 		t.Errorf("openid-configuration = %+v", doc)
 	}
 }

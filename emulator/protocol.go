@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -66,6 +67,10 @@ type caller struct {
 	// AdminRespondToAuthChallenge), whose challenges only the
 	// administrator's calls answer.
 	admin bool
+	// managedLogin marks a sign-in through the managed login's pages
+	// (login.go): once every factor is proven it ends in an
+	// authorization, not in tokens.
+	managedLogin bool
 }
 
 // action is the server side of one Cognito API operation. serve is nil for
@@ -147,6 +152,12 @@ func (s *Server) resolveCaller(ctx context.Context, acc access, c *caller, in an
 		return s.view(ctx, func(st *state) (err error) {
 			if c.subject, err = s.authorize(st, token); err != nil {
 				return err
+			}
+			if !slices.Contains(c.subject.scopes, scopeCognitoAdmin) {
+				// An access token from the authorization endpoint
+				// without this scope calls no operation (AWS's
+				// message).
+				return errMissingScope
 			}
 			c.pool = c.subject.pool
 			c.client, err = subjectClient(st, c.subject)

@@ -37,6 +37,8 @@ const (
 	kindSession    = "session"    // poolID/usernameKey/originJTI
 	kindCode       = "code"       // poolID/usernameKey/purpose[:attribute]
 	kindDevice     = "device"     // poolID/usernameKey/deviceKey: a remembered device
+	kindAuthCode   = "authcode"   // poolID/SHA-256 of an OAuth 2.0 authorization code (hex)
+	kindLogin      = "login"      // poolID/SHA-256 of a managed-login session cookie (hex)
 	kindMessage    = "message"    // zero-padded sequence number: the outbox
 	kindMeta       = "meta"       // counters and the format version
 )
@@ -70,6 +72,8 @@ var recordKinds = []struct {
 	{kindResource, ownedByPool},
 	{kindChallenge, ownedByPool},
 	{kindRefresh, ownedByPool},
+	{kindAuthCode, ownedByPool},
+	{kindLogin, ownedByPool},
 	{kindSession, ownedByUser},
 	{kindCode, ownedByUser},
 	{kindDevice, ownedByUser},
@@ -753,6 +757,42 @@ func (st *state) takeChallenge(p *pool, hash string) (*challengeRecord, error) {
 		return nil, err
 	}
 	return rec, st.tx.Delete(kindChallenge, challengeKey(p, hash))
+}
+
+// Authorization codes (oauth_authorize.go) and managed-login sessions
+// (login.go), found by the hash of the secret their holder presents. Both
+// are owned by the pool: a user's deletion leaves them to fail when they
+// are next used (they name the user's sub) or expire.
+
+func poolSecretKey(p *pool, hash string) string { return p.ID + "/" + hash }
+
+func (st *state) putAuthorizationCode(p *pool, hash string, rec *authorizationCode) error {
+	return st.put(kindAuthCode, poolSecretKey(p, hash), rec)
+}
+
+// takeAuthorizationCode consumes an authorization code: of all the
+// transactions that take the same one, exactly one gets it; the others
+// see store.ErrNotFound.
+func (st *state) takeAuthorizationCode(p *pool, hash string) (*authorizationCode, error) {
+	rec, err := get[authorizationCode](st, kindAuthCode, poolSecretKey(p, hash))
+	if err != nil {
+		return nil, err
+	}
+	return rec, st.tx.Delete(kindAuthCode, poolSecretKey(p, hash))
+}
+
+func (st *state) loginSession(p *pool, hash string) (*loginSession, error) {
+	return get[loginSession](st, kindLogin, poolSecretKey(p, hash))
+}
+
+func (st *state) putLoginSession(p *pool, hash string, rec *loginSession) error {
+	return st.put(kindLogin, poolSecretKey(p, hash), rec)
+}
+
+// deleteLoginSession ends a managed-login session; ending one that does
+// not exist is no error.
+func (st *state) deleteLoginSession(p *pool, hash string) error {
+	return st.tx.Delete(kindLogin, poolSecretKey(p, hash))
 }
 
 // Groups.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,7 +106,14 @@ func (s *Server) forgetKey(poolID string) {
 // origin_jti and jti claims to access and ID tokens);
 // authorize finds the sign-in of a token without them by its client and
 // auth_time.
-func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *user, sess *session, groups []string) (*types.AuthenticationResultType, error) {
+//
+// A sign-in through the authorization endpoint (sess.Scopes set) gets the
+// tokens of OpenID Connect: the access token carries the granted scopes,
+// the ID token exists only with the openid scope (AWS: "The ID token is
+// only returned if openid scope is requested"), and it carries at_hash
+// (OIDC Core §3.1.3.6) and, on the tokens of the authorization itself, the
+// nonce the authorization request gave.
+func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *user, sess *session, groups []string, nonce string) (*types.AuthenticationResultType, error) {
 	now := s.now()
 	eventID := uuid.NewString() // one per sign-in or refresh, in both tokens
 	common := func(validity time.Duration) jwt.MapClaims {
@@ -129,29 +137,60 @@ func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *u
 	access := common(cl.AccessTokenValidity)
 	access["token_use"] = "access"
 	access["client_id"] = cl.ID
-	access["scope"] = "aws.cognito.signin.user.admin"
+	access["scope"] = sess.scope()
 	access["username"] = u.Username
-
+	accessToken, err := sign(key, access)
+	if err != nil {
+		return nil, err
+	}
+	result := &types.AuthenticationResultType{
+		AccessToken: aws.String(accessToken),
+		ExpiresIn:   int32(cl.AccessTokenValidity / time.Second),
+		TokenType:   aws.String("Bearer"),
+	}
+	if sess.Scopes != nil && !slices.Contains(sess.Scopes, scopeOpenID) {
+		return result, nil
+	}
 	id := common(cl.IDTokenValidity)
 	for name, value := range cl.readable(u.Attributes) {
 		id[name] = idTokenValue(name, value)
 	}
 	maps.Copy(id, jwt.MapClaims{"token_use": "id", "aud": cl.ID, "cognito:username": u.Username})
-
-	accessToken, err := sign(key, access)
-	if err != nil {
-		return nil, err
+	if sess.Scopes != nil {
+		id["at_hash"] = accessTokenHash(accessToken)
+		if nonce != "" {
+			id["nonce"] = nonce
+		}
 	}
 	idToken, err := sign(key, id)
 	if err != nil {
 		return nil, err
 	}
-	return &types.AuthenticationResultType{
-		AccessToken: aws.String(accessToken),
-		IdToken:     aws.String(idToken),
-		ExpiresIn:   int32(cl.AccessTokenValidity / time.Second),
-		TokenType:   aws.String("Bearer"),
-	}, nil
+	result.IdToken = aws.String(idToken)
+	return result, nil
+}
+
+// Scopes with a meaning of their own.
+const (
+	scopeOpenID = "openid"
+	// scopeCognitoAdmin lets an access token call the API's operations
+	// that take one (GetUser, ChangePassword...).
+	scopeCognitoAdmin = "aws.cognito.signin.user.admin"
+)
+
+// scope is the scope claim of the sign-in's access tokens.
+func (sess *session) scope() string {
+	if sess.Scopes == nil {
+		return scopeCognitoAdmin
+	}
+	return strings.Join(sess.Scopes, " ")
+}
+
+// accessTokenHash is the at_hash of an RS256 access token (OIDC Core
+// §3.1.3.6): the base64url left half of its SHA-256.
+func accessTokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
 }
 
 // idTokenValue types an attribute for the ID token as Cognito does: the
@@ -199,6 +238,7 @@ type accessClaims struct {
 	Username  string `json:"username"`
 	OriginJTI string `json:"origin_jti"`
 	AuthTime  int64  `json:"auth_time"`
+	Scope     string `json:"scope"`
 	jwt.RegisteredClaims
 }
 
@@ -207,6 +247,7 @@ type authorized struct {
 	pool    *pool
 	user    *user
 	session *session
+	scopes  []string // the token's scope claim
 }
 
 // authorize verifies an access token completely — RS256 signature by the
@@ -271,7 +312,7 @@ func (s *Server) authorize(st *state, raw string) (*authorized, error) {
 	if !u.Enabled {
 		return nil, errUserDisabled
 	}
-	return &authorized{pool: p, user: u, session: sess}, nil
+	return &authorized{pool: p, user: u, session: sess, scopes: strings.Fields(claims.Scope)}, nil
 }
 
 // tokenSession finds the sign-in an access token of the user keyed ukey
@@ -324,28 +365,33 @@ func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	writeDocument(w, http.StatusOK, set)
 }
 
-// serveOpenIDConfiguration serves a pool's OpenID discovery document. It
-// names only the endpoints that exist: the token endpoint with the grants it
-// grants, not yet the authorization, userInfo or revocation endpoints.
+// serveOpenIDConfiguration serves a pool's OpenID discovery document: its
+// issuer and keys, and the OAuth 2.0 endpoints on the server's address
+// with what they support.
 func (s *Server) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request) {
 	poolID := r.PathValue("pool")
 	if _, err := s.jwksFor(r, poolID); err != nil {
 		s.writeDocumentError(w, poolID, err)
 		return
 	}
-	issuer := s.requestBaseURL(r) + "/" + poolID
+	base := s.requestBaseURL(r)
+	issuer := base + "/" + poolID
 	writeDocument(w, http.StatusOK, map[string]any{
 		"issuer":                                issuer,
 		"jwks_uri":                              issuer + "/.well-known/jwks.json",
-		"token_endpoint":                        s.requestBaseURL(r) + tokenEndpointPath,
-		"revocation_endpoint":                   s.requestBaseURL(r) + "/oauth2/revoke",
-		"grant_types_supported":                 []string{grantClientCredentials},
+		"authorization_endpoint":                base + authorizePath,
+		"token_endpoint":                        base + tokenEndpointPath,
+		"userinfo_endpoint":                     base + userInfoPath,
+		"revocation_endpoint":                   base + revocationPath,
+		"end_session_endpoint":                  base + logoutPath,
+		"response_types_supported":              []string{responseTypeCode, responseTypeToken},
+		"grant_types_supported":                 []string{grantAuthorizationCode, "implicit", grantRefreshToken, grantClientCredentials},
+		"code_challenge_methods_supported":      []string{"S256"},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
-		"claims_supported":                      []string{"sub", "email", "email_verified", "cognito:username", "iss", "aud", "exp", "iat", "auth_time", "token_use"},
-		"scopes_supported":                      []string{"openid", "email", "phone", "profile"},
-		"response_types_supported":              []string{"code", "token"},
+		"claims_supported":                      []string{"sub", "email", "email_verified", "phone_number", "phone_number_verified", "cognito:username", "cognito:groups", "iss", "aud", "exp", "iat", "auth_time", "token_use", "nonce", "at_hash"},
+		"scopes_supported":                      []string{scopeOpenID, "email", "phone", "profile", scopeCognitoAdmin},
 	})
 }
 
