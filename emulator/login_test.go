@@ -129,7 +129,9 @@ func link(t testing.TB, p *page, id string) string {
 	return htmlUnescape(p.body[start+6 : start+6+end])
 }
 
-func htmlUnescape(s string) string { return strings.NewReplacer("&amp;", "&", "&#43;", "+", "&#34;", `"`, "&lt;", "<", "&gt;", ">").Replace(s) }
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&amp;", "&", "&#43;", "+", "&#34;", `"`, "&lt;", "<", "&gt;", ">").Replace(s)
+}
 
 // TestManagedLoginSafety: no value from a request reaches a page
 // unescaped, forms need their CSRF token, cookies are HttpOnly and

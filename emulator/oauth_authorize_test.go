@@ -309,7 +309,7 @@ func TestAuthorizationCodeFlow(t *testing.T) {
 			}
 
 			// Signing out ends it: the next authorization shows the form.
-			b.get(srv.Endpoint + "/logout?" + url.Values{"client_id": {app.ClientID}, "logout_uri": {appLogout}}.Encode()).redirect(t, appLogout)
+			b.get(srv.Endpoint+"/logout?"+url.Values{"client_id": {app.ClientID}, "logout_uri": {appLogout}}.Encode()).redirect(t, appLogout)
 			if p := b.get(authorizeURL(app, nil)); p.status != http.StatusOK || !strings.Contains(p.body, `id="password"`) {
 				t.Errorf("after /logout, authorize = %d %s, want the login form", p.status, p.location)
 			}
