@@ -45,8 +45,12 @@
 //	                 stage and challenges of a sign-in
 //	groups.go        groups and membership
 //	tokens.go        signing keys, the tokens issued, access-token checks
+//	oauth_authorize.go  the OAuth 2.0 authorization endpoint and its codes;
+//	                 login.go the managed login's pages (sign-in and its
+//	                 steps, sign-up, password reset, sign-out)
 //	oauth_token.go   the OAuth 2.0 token endpoint, POST /oauth2/token;
-//	                 oauth_revoke.go its revocation endpoint
+//	                 oauth_revoke.go its revocation endpoint,
+//	                 oauth_userinfo.go the OIDC userInfo endpoint
 //	attributes.go, password.go, filter.go, users.go   what those share
 //
 // A new kind of record is declared once in state.go with its owner (the
@@ -119,8 +123,12 @@
 // Besides the API the server answers:
 //
 //	GET /<poolId>/.well-known/jwks.json            the pool's signing keys
-//	GET /<poolId>/.well-known/openid-configuration  issuer, jwks_uri, token_endpoint
-//	POST /oauth2/token                              OAuth 2.0 token endpoint: client_credentials
+//	GET /<poolId>/.well-known/openid-configuration  issuer, jwks_uri and the OAuth endpoints
+//	GET /oauth2/authorize                           OAuth 2.0 authorization: code (PKCE S256) and implicit
+//	GET|POST /login, /signup, /confirm, /forgotPassword, /confirmForgotPassword   managed login
+//	GET /logout                                     ends the managed-login session
+//	POST /oauth2/token                              authorization_code, refresh_token, client_credentials
+//	GET|POST /oauth2/userInfo                       the OIDC claims of an access token with openid
 //	POST /oauth2/revoke                             OAuth 2.0 revocation of a refresh token
 //	GET /_local/messages[?username=U]               the outbox: every code "sent"
 //	GET /confirmUser?client_id&user_name&confirmation_code   a confirmation link

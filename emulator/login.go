@@ -431,7 +431,10 @@ func (s *Server) answerLoginChallenge(f *loginFlow) {
 }
 
 // loginSession is a managed-login session, found by the hash of its
-// cookie: the user it signed in, and when.
+// cookie: the user it signed in, and when. /logout ends it; GlobalSignOut
+// and AdminUserGlobalSignOut do not (AWS: "This operation doesn't clear
+// the managed login session cookie"), while a user disabled or deleted
+// can no longer use it.
 type loginSession struct {
 	UsernameKey string    `json:"usernameKey"`
 	Sub         string    `json:"sub"`

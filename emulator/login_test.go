@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
