@@ -127,11 +127,7 @@ func link(t testing.TB, p *page, id string) string {
 	}
 	start := strings.LastIndex(p.body[:i], `href="`)
 	end := strings.Index(p.body[start+6:], `"`)
-	return htmlUnescape(p.body[start+6 : start+6+end])
-}
-
-func htmlUnescape(s string) string {
-	return strings.NewReplacer("&amp;", "&", "&#43;", "+", "&#34;", `"`, "&lt;", "<", "&gt;", ">").Replace(s)
+	return html.UnescapeString(p.body[start+6 : start+6+end])
 }
 
 // TestManagedLoginSafety: no value from a request reaches a page
