@@ -9,13 +9,13 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/cognitokit/cognito"
 	"github.com/cognitokit/cognito/cognitotest"
+	"github.com/cognitokit/cognito/examples/internal/exampletest"
 	"github.com/cognitokit/cognito/internal/htmlform"
 )
 
@@ -74,11 +74,7 @@ func (a *testApp) checkLog(secrets ...string) {
 	a.t.Helper()
 	a.logMu.Lock()
 	defer a.logMu.Unlock()
-	for _, s := range secrets {
-		if s != "" && strings.Contains(a.log.String(), s) {
-			a.t.Errorf("the log shows a secret:\n%s", a.log.String())
-		}
-	}
+	exampletest.NoSecrets(a.t, a.log.String(), secrets...)
 }
 
 // browser is an HTTP client with a cookie jar, as a browser is. It follows

@@ -8,33 +8,18 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
-	"time"
 
 	"github.com/cognitokit/cognito"
+	"github.com/cognitokit/cognito/examples/internal/serve"
 	"github.com/cognitokit/cognito/jwtverify"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	err := run(ctx, os.Args[1:], os.Stderr, logger, nil)
-	stop()
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-	case err != nil:
-		logger.Error("webapp stopped", "err", err)
-		os.Exit(1)
-	}
+	serve.Main("webapp", func(ctx context.Context, args []string, stderr io.Writer, logger *slog.Logger) error {
+		return run(ctx, args, stderr, logger, nil)
+	})
 }
-
-// shutdownTimeout bounds how long requests in flight may take to finish
-// once a signal arrives.
-const shutdownTimeout = 10 * time.Second
 
 // scopes are the scopes the app asks for: openid for the ID token, email
 // and profile for its claims.
@@ -104,33 +89,11 @@ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: what cognito local prints.
 		return err
 	}
 
-	srv := &http.Server{
-		Handler:           a,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
 	logger.Info("webapp listening", "url", base, "user_pool", cfg.UserPoolID, "issuer", client.Issuer())
 	if listening != nil {
 		listening(base)
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutting down: %w", err)
-	}
-	<-served // http.ErrServerClosed
-	return nil
+	return serve.Serve(ctx, ln, a, logger)
 }
 
 // newAppFor returns the app served at base (its URL as browsers reach it)
