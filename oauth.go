@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -74,13 +75,9 @@ func (c *Client) ClientCredentials(ctx context.Context, scopes ...string) (*clie
 		return nil, &Error{Op: "ClientCredentials", Kind: ErrSecretHashRequired, lang: c.lang,
 			Err: errors.New("cognito: the client-credentials grant needs the app client's secret")}
 	}
-	d, err := c.Discover(ctx)
+	d, err := c.discoverOAuth(ctx, "ClientCredentials", tokenEndpoint)
 	if err != nil {
 		return nil, err
-	}
-	if d.TokenEndpoint == "" {
-		return nil, &Error{Op: "ClientCredentials", Kind: ErrNotAuthorized, lang: c.lang,
-			Err: errors.New("cognito: the pool names no token endpoint (does it have a domain?)")}
 	}
 	return &clientcredentials.Config{
 		ClientID:     c.cfg.ClientID,
@@ -89,6 +86,107 @@ func (c *Client) ClientCredentials(ctx context.Context, scopes ...string) (*clie
 		Scopes:       scopes,
 		AuthStyle:    oauth2.AuthStyleInHeader,
 	}, nil
+}
+
+// OAuth2Config returns the configuration of golang.org/x/oauth2 for this
+// app client's authorization-code flow — a web app signing users in through
+// the pool's managed login: the authorization and token endpoints (from
+// Discover), the client ID and, if the Config has one, the secret (then
+// sent with HTTP Basic, else the client ID goes in the form), redirectURL
+// (one of the app client's callback URLs, exactly) and the scopes asked
+// for ("openid", "email", "profile", custom ones; none asks for all the
+// client's allowed scopes, as Cognito does). The app client must allow
+// the "code" flow.
+//
+// PKCE is x/oauth2's own: keep a verifier per sign-in, send its S256
+// challenge with the authorization request and the verifier with the
+// exchange (Cognito accepts only S256):
+//
+//	conf, err := client.OAuth2Config(ctx, "https://app.example.com/callback", "openid", "email")
+//	verifier := oauth2.GenerateVerifier() // kept with state and nonce until the callback
+//	http.Redirect(w, r, conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("nonce", nonce)), http.StatusFound)
+//	// at the callback, once state is checked:
+//	tok, err := conf.Exchange(ctx, r.FormValue("code"), oauth2.VerifierOption(verifier))
+//	idToken, _ := tok.Extra("id_token").(string) // verify it, e.g. with jwtverify's VerifyIDToken
+//
+// conf.TokenSource(ctx, tok) refreshes the tokens with the refresh token
+// when the access token expires.
+func (c *Client) OAuth2Config(ctx context.Context, redirectURL string, scopes ...string) (*oauth2.Config, error) {
+	if redirectURL == "" {
+		return nil, &Error{Op: "OAuth2Config", Kind: ErrInvalidParameter, lang: c.lang,
+			Err: errors.New("cognito: the authorization-code flow needs a redirect URL")}
+	}
+	d, err := c.discoverOAuth(ctx, "OAuth2Config", authorizationEndpoint, tokenEndpoint)
+	if err != nil {
+		return nil, err
+	}
+	style := oauth2.AuthStyleInParams
+	if c.cfg.ClientSecret != "" {
+		style = oauth2.AuthStyleInHeader
+	}
+	return &oauth2.Config{
+		ClientID:     c.cfg.ClientID,
+		ClientSecret: c.cfg.ClientSecret,
+		Endpoint:     oauth2.Endpoint{AuthURL: d.AuthorizationEndpoint, TokenURL: d.TokenEndpoint, AuthStyle: style},
+		RedirectURL:  redirectURL,
+		Scopes:       scopes,
+	}, nil
+}
+
+// LogoutURL returns where to send a user's browser to sign out of the
+// pool's managed login: its end-session endpoint (Cognito's /logout, from
+// Discover) with this app client's ID and logoutURI, which must be one of
+// the app client's sign-out URLs, exactly; Cognito ends its session and
+// redirects the browser there. The app's own session and tokens are the
+// app's to drop (and SignOut revokes the tokens).
+func (c *Client) LogoutURL(ctx context.Context, logoutURI string) (string, error) {
+	if logoutURI == "" {
+		return "", &Error{Op: "LogoutURL", Kind: ErrInvalidParameter, lang: c.lang,
+			Err: errors.New("cognito: signing out of the managed login needs a logout URI")}
+	}
+	d, err := c.discoverOAuth(ctx, "LogoutURL", endSessionEndpoint)
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(d.EndSessionEndpoint)
+	if err != nil {
+		return "", &Error{Op: "LogoutURL", Kind: ErrUnexpected, lang: c.lang,
+			Err: fmt.Errorf("cognito: the discovery document's end_session_endpoint: %w", err)}
+	}
+	q := u.Query()
+	q.Set("client_id", c.cfg.ClientID)
+	q.Set("logout_uri", logoutURI)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// oauthEndpoint is an endpoint of the discovery document an OAuth helper
+// needs: its name, for the error, and how to read it.
+type oauthEndpoint struct {
+	name string
+	of   func(*Discovery) string
+}
+
+var (
+	authorizationEndpoint = oauthEndpoint{"authorization endpoint", func(d *Discovery) string { return d.AuthorizationEndpoint }}
+	tokenEndpoint         = oauthEndpoint{"token endpoint", func(d *Discovery) string { return d.TokenEndpoint }}
+	endSessionEndpoint    = oauthEndpoint{"end-session endpoint", func(d *Discovery) string { return d.EndSessionEndpoint }}
+)
+
+// discoverOAuth fetches the discovery document for op and checks that it
+// names every endpoint op needs: a pool without a domain names none.
+func (c *Client) discoverOAuth(ctx context.Context, op string, needs ...oauthEndpoint) (*Discovery, error) {
+	d, err := c.Discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range needs {
+		if e.of(d) == "" {
+			return nil, &Error{Op: op, Kind: ErrNotAuthorized, lang: c.lang,
+				Err: fmt.Errorf("cognito: the pool names no %s (does it have a domain?)", e.name)}
+		}
+	}
+	return d, nil
 }
 
 // httpClient is the HTTP client the Client's SDK uses, for the calls that

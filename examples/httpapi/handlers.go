@@ -7,9 +7,9 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"time"
 
 	"github.com/cognitokit/cognito"
+	"github.com/cognitokit/cognito/examples/internal/serve"
 	"github.com/cognitokit/cognito/httpauth"
 	"github.com/cognitokit/cognito/jwtverify"
 )
@@ -61,7 +61,7 @@ func newAPI(client *cognito.Client, access, id *jwtverify.Verifier, logger *slog
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	return a.logRequests(mux)
+	return serve.LogRequests(a.logger, mux)
 }
 
 // A request is a JSON request body that knows its required fields.
@@ -331,28 +331,3 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 		Message string `json:"message"`
 	}{code, message})
 }
-
-// logRequests logs each request's method, path, status and duration —
-// never its headers, query or body, which may hold tokens or passwords.
-func (a *api) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		a.logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start))
-	})
-}
-
-// statusWriter remembers the status a handler wrote.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	w.status = status
-	w.ResponseWriter.WriteHeader(status)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

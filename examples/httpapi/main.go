@@ -8,32 +8,17 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
 	"github.com/cognitokit/cognito"
+	"github.com/cognitokit/cognito/examples/internal/serve"
 	"github.com/cognitokit/cognito/jwtverify"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	err := run(ctx, os.Args[1:], os.Stderr, logger, nil)
-	stop()
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-	case err != nil:
-		logger.Error("httpapi stopped", "err", err)
-		os.Exit(1)
-	}
+	serve.Main("httpapi", func(ctx context.Context, args []string, stderr io.Writer, logger *slog.Logger) error {
+		return run(ctx, args, stderr, logger, nil)
+	})
 }
-
-// shutdownTimeout bounds how long requests in flight may take to finish
-// once a signal arrives.
-const shutdownTimeout = 10 * time.Second
 
 // run serves the API until ctx is done, then shuts it down gracefully.
 // Usage errors go to stderr; listening, if not nil, is told the address the
@@ -89,33 +74,11 @@ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: what cognito local prints.
 		}
 	}
 
-	srv := &http.Server{
-		Handler:           newAPI(client, access, id, logger),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
 	logger.Info("httpapi listening", "url", "http://"+ln.Addr().String(), "user_pool", cfg.UserPoolID, "issuer", access.Issuer())
 	if listening != nil {
 		listening(ln.Addr().String())
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutting down: %w", err)
-	}
-	<-served // http.ErrServerClosed
-	return nil
+	return serve.Serve(ctx, ln, newAPI(client, access, id, logger), logger)
 }
 
 // newVerifier returns a verifier of the pool's tokens of tokenUse for the

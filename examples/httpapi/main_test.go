@@ -9,36 +9,18 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cognitokit/cognito/cognitotest"
+	"github.com/cognitokit/cognito/examples/internal/exampletest"
 )
-
-// isolateEnv clears what the library or the AWS SDK read from the
-// environment, so the developer's settings play no part.
-func isolateEnv(t *testing.T) {
-	t.Helper()
-	for _, k := range []string{
-		"COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_LANG",
-		"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-	} {
-		t.Setenv(k, "")
-	}
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-aws-config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-aws-credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-}
 
 // TestRun starts the API as main does, configured by the environment that
 // `cognito local` prints, signs a user up and in over HTTP, and stops it
 // with the context, as a signal would.
 func TestRun(t *testing.T) {
-	isolateEnv(t)
+	exampletest.IsolateEnv(t)
 	srv := cognitotest.NewServer(t, cognitotest.WithClientSecret())
 	t.Setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", srv.Endpoint)
 	t.Setenv("AWS_REGION", srv.Region)
@@ -46,22 +28,11 @@ func TestRun(t *testing.T) {
 	t.Setenv("COGNITO_CLIENT_ID", srv.ClientID)
 	t.Setenv("COGNITO_CLIENT_SECRET", srv.ClientSecret)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	var logs bytes.Buffer
-	addrs := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0"}, io.Discard, slog.New(slog.NewTextHandler(&logs, nil)),
-			func(addr string) { addrs <- addr })
-	}()
-	var base string
-	select {
-	case addr := <-addrs:
-		base = "http://" + addr
-	case err := <-done:
-		t.Fatalf("run: %v", err)
-	}
+	addr, stop := exampletest.Start(t, func(ctx context.Context, listening func(string)) error {
+		return run(ctx, []string{"--addr", "127.0.0.1:0"}, io.Discard, slog.New(slog.NewTextHandler(&logs, nil)), listening)
+	})
+	base := "http://" + addr
 
 	call := func(method, path, token string, body any) (int, map[string]any) {
 		t.Helper()
@@ -106,34 +77,19 @@ func TestRun(t *testing.T) {
 		t.Fatalf("profile: %d %v", status, out)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run after cancel: %v", err)
-		}
-	case <-time.After(shutdownTimeout + 5*time.Second):
-		t.Fatal("run did not return after cancel")
-	}
-	if _, err := http.Get(base + "/health"); err == nil {
-		t.Error("the server still answers after shutdown")
-	}
+	stop(base + "/health")
 	log := logs.String()
 	for _, want := range []string{"httpapi listening", "issuer=" + srv.Endpoint + "/" + srv.UserPoolID, "shutting down"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q:\n%s", want, log)
 		}
 	}
-	for _, secret := range []string{password, srv.ClientSecret, tokens["access_token"].(string), tokens["refresh_token"].(string)} {
-		if strings.Contains(log, secret) {
-			t.Errorf("the log shows a secret:\n%s", log)
-		}
-	}
+	exampletest.NoSecrets(t, log, password, srv.ClientSecret, tokens["access_token"].(string), tokens["refresh_token"].(string))
 }
 
 // TestRunUsage: configuration and flag mistakes stop run at once.
 func TestRunUsage(t *testing.T) {
-	isolateEnv(t)
+	exampletest.IsolateEnv(t)
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var stderr bytes.Buffer
