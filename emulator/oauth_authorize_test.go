@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitokit/cognito/cognitotest"
+	"github.com/cognitokit/cognito/internal/htmlform"
 )
 
 // The app a web client of the tests sends its users back to.
@@ -133,35 +134,26 @@ func (b *browser) post(u string, form url.Values) *page {
 	return b.do(req)
 }
 
-var (
-	formAction   = regexp.MustCompile(`<form method="post" action="([^"]*)"`)
-	hiddenInput  = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-	errorMessage = regexp.MustCompile(`<p class="error" id="error" role="alert">([^<]*)</p>`)
-)
+// errorMessage is the error paragraph of a managed-login page.
+var errorMessage = regexp.MustCompile(`<p class="error" id="error" role="alert">([^<]*)</p>`)
 
-// submit posts p's form with its hidden inputs and fields.
+// submit posts p's form with its inputs' values (the hidden ones: the
+// CSRF token, a challenge's session) and fields.
 func (b *browser) submit(p *page, fields map[string]string) *page {
 	b.t.Helper()
-	m := formAction.FindStringSubmatch(p.body)
-	if m == nil {
-		b.t.Fatalf("no form on the page (%d %s):\n%s", p.status, p.url, p.body)
-	}
 	base, err := url.Parse(p.url)
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	action, err := base.Parse(html.UnescapeString(m[1]))
+	form, err := htmlform.Parse(strings.NewReader(p.body), base)
 	if err != nil {
-		b.t.Fatal(err)
+		b.t.Fatalf("page %d %s: %v\n%s", p.status, p.url, err, p.body)
 	}
-	form := url.Values{}
-	for _, h := range hiddenInput.FindAllStringSubmatch(p.body, -1) {
-		form.Set(h[1], html.UnescapeString(h[2]))
-	}
+	values := form.Values
 	for k, v := range fields {
-		form.Set(k, v)
+		values.Set(k, v)
 	}
-	return b.post(action.String(), form)
+	return b.post(form.Action.String(), values)
 }
 
 // pageError is the error a page shows ("" for none).
