@@ -95,11 +95,9 @@ func fuzzLastCode(tb testing.TB, em *emulator.Server, username string) string {
 	return msgs[len(msgs)-1].Code
 }
 
-// newFuzzFixture starts a server on a memory store with a pool (email
-// required and auto-verified), a public and a secret client, a confirmed
-// and signed-in user "fuzzuser" (password Passw0rd!), and an unconfirmed
-// user "pending".
-func newFuzzFixture(tb testing.TB) *fuzzFixture {
+// newFuzzServer starts an empty server on a memory store, with the shared
+// key and no log, for a fuzzer.
+func newFuzzServer(tb testing.TB) *emulator.Server {
 	tb.Helper()
 	st := store.NewMemory()
 	tb.Cleanup(func() { st.Close() })
@@ -111,6 +109,16 @@ func newFuzzFixture(tb testing.TB) *fuzzFixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return em
+}
+
+// newFuzzFixture starts a server on a memory store with a pool (email
+// required and auto-verified), a public and a secret client, a confirmed
+// and signed-in user "fuzzuser" (password Passw0rd!), and an unconfirmed
+// user "pending".
+func newFuzzFixture(tb testing.TB) *fuzzFixture {
+	tb.Helper()
+	em := newFuzzServer(tb)
 	var pool struct{ UserPool struct{ Id string } }
 	fuzzMust(tb, em, "CreateUserPool", map[string]any{
 		"PoolName":               "fuzz",

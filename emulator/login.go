@@ -131,14 +131,8 @@ func (s *Server) startLoginFlow(w http.ResponseWriter, r *http.Request) *loginFl
 		s.showError(w, r, &pageError{status: http.StatusMethodNotAllowed, message: "This page accepts GET and POST only."})
 		return nil
 	}
-	req, err := readAuthorizationRequest(r.URL.Query())
-	if err != nil {
-		s.showError(w, r, err)
-		return nil
-	}
-	a, err := s.checkAuthorization(r.Context(), req)
-	if err != nil {
-		s.refuseAuthorization(w, r, a, err)
+	a := s.authorizationOf(w, r, r.URL.Query())
+	if a == nil {
 		return nil
 	}
 	f := &loginFlow{w: w, r: r, a: a}
@@ -707,17 +701,11 @@ func (s *Server) serveLogout(w http.ResponseWriter, r *http.Request) {
 	var target string
 	var p *pool
 	if logoutURI == "" {
-		req, err := readAuthorizationRequest(q)
-		if err != nil {
-			s.showError(w, r, err)
+		a := s.authorizationOf(w, r, q)
+		if a == nil {
 			return
 		}
-		a, err := s.checkAuthorization(r.Context(), req)
-		if err != nil {
-			s.refuseAuthorization(w, r, a, err)
-			return
-		}
-		p, target = a.pool, loginPath+"?"+req.values().Encode()
+		p, target = a.pool, loginPath+"?"+a.req.values().Encode()
 	} else {
 		var cl *appClient
 		err := s.view(r.Context(), func(st *state) (err error) {

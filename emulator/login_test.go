@@ -1,10 +1,8 @@
 package emulator_test
 
 import (
-	"context"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,8 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitokit/cognito/cognitotest"
-	"github.com/cognitokit/cognito/emulator"
-	"github.com/cognitokit/cognito/emulator/store"
 )
 
 // TestManagedLoginNewPassword: a user with a temporary password chooses a
@@ -250,16 +246,7 @@ func TestManagedLoginDisabledUser(t *testing.T) {
 // none may crash the server or answer 5xx, and no page shows a tag from
 // the request.
 func FuzzManagedLogin(f *testing.F) {
-	st := store.NewMemory()
-	f.Cleanup(func() { st.Close() })
-	em, err := emulator.New(context.Background(), st,
-		emulator.WithKeyGenerator(fuzzSharedKey),
-		emulator.WithBaseURL("http://cognito.fuzz"),
-		emulator.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-	)
-	if err != nil {
-		f.Fatal(err)
-	}
+	em := newFuzzServer(f)
 	var pool struct{ UserPool struct{ Id string } }
 	fuzzMust(f, em, "CreateUserPool", map[string]any{"PoolName": "fuzz"}, &pool)
 	var cl struct{ UserPoolClient struct{ ClientId string } }

@@ -305,16 +305,27 @@ func (s *Server) refuseAuthorization(w http.ResponseWriter, r *http.Request, a *
 	s.showError(w, r, err)
 }
 
-// serveAuthorize is the authorization endpoint.
-func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
-	req, err := readAuthorizationRequest(r.URL.Query())
+// authorizationOf reads and checks the authorization request in q; on
+// failure it has answered (an error page, or the error redirected to the
+// app) and returns nil.
+func (s *Server) authorizationOf(w http.ResponseWriter, r *http.Request, q url.Values) *authorization {
+	req, err := readAuthorizationRequest(q)
 	if err != nil {
 		s.showError(w, r, err)
-		return
+		return nil
 	}
 	a, err := s.checkAuthorization(r.Context(), req)
 	if err != nil {
 		s.refuseAuthorization(w, r, a, err)
+		return nil
+	}
+	return a
+}
+
+// serveAuthorize is the authorization endpoint.
+func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
+	a := s.authorizationOf(w, r, r.URL.Query())
+	if a == nil {
 		return
 	}
 	signedIn, err := s.liveLoginSession(r, a.pool)
@@ -323,7 +334,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if signedIn == nil {
-		http.Redirect(w, r, loginPath+"?"+req.values().Encode(), http.StatusFound)
+		http.Redirect(w, r, loginPath+"?"+a.req.values().Encode(), http.StatusFound)
 		return
 	}
 	s.answerAuthorization(w, r, a, signedIn)

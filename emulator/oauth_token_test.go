@@ -1,12 +1,10 @@
 package emulator_test
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,8 +19,6 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/cognitokit/cognito/cognitotest"
-	"github.com/cognitokit/cognito/emulator"
-	"github.com/cognitokit/cognito/emulator/store"
 	"github.com/cognitokit/cognito/jwtverify"
 )
 
@@ -294,16 +290,7 @@ func TestOAuthTokenCORSAndDiscovery(t *testing.T) {
 // answer 5xx, every refusal is an RFC 6749 JSON error that does not repeat
 // the secret. $CLIENT and $SECRET name the fixture's machine client.
 func FuzzOAuthToken(f *testing.F) {
-	st := store.NewMemory()
-	f.Cleanup(func() { st.Close() })
-	em, err := emulator.New(context.Background(), st,
-		emulator.WithKeyGenerator(fuzzSharedKey),
-		emulator.WithBaseURL("http://cognito.fuzz"),
-		emulator.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-	)
-	if err != nil {
-		f.Fatal(err)
-	}
+	em := newFuzzServer(f)
 	var pool struct{ UserPool struct{ Id string } }
 	fuzzMust(f, em, "CreateUserPool", map[string]any{"PoolName": "fuzz"}, &pool)
 	fuzzMust(f, em, "CreateResourceServer", map[string]any{
