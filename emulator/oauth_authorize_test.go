@@ -526,3 +526,29 @@ func TestUserInfoErrors(t *testing.T) {
 		t.Errorf("preflight = %d %v", resp.StatusCode, resp.Header)
 	}
 }
+
+// TestAuthorizationCustomScope: a resource server's scope allowed to a
+// code-flow client is granted to the user's access token (with no ID
+// token when openid is not asked for).
+func TestAuthorizationCustomScope(t *testing.T) {
+	srv := cognitotest.NewServer(t)
+	if _, err := sdk(srv).CreateResourceServer(t.Context(), &cip.CreateResourceServerInput{
+		UserPoolId: aws.String(srv.UserPoolID), Identifier: aws.String("orders"), Name: aws.String("orders"),
+		Scopes: []types.ResourceServerScopeType{{ScopeName: aws.String("read"), ScopeDescription: aws.String("Read")}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	app := addClient(t, srv, &cip.CreateUserPoolClientInput{
+		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode},
+		AllowedOAuthScopes: []string{"openid", "orders/read"}, CallbackURLs: []string{appCallback},
+	})
+	signUpConfirmed(t, srv, "ana", password)
+	back := signInAt(t, newBrowser(t, app), authorizeURL(app, url.Values{"scope": {"orders/read"}}), "ana", password)
+	status, tokens := exchange(t, app, codeGrant(back.Query().Get("code")))
+	if status != http.StatusOK || tokens["id_token"] != nil {
+		t.Fatalf("exchange = %d %v, want tokens without an ID token", status, tokens)
+	}
+	if ac := verifiedClaims(t, srv, tokens["access_token"].(string), time.Now); ac["scope"] != "orders/read" || ac["username"] != "ana" {
+		t.Errorf("access token = %v", ac)
+	}
+}
