@@ -55,6 +55,7 @@ type config struct {
 	store           store.Store
 	clock           func() time.Time
 	serverOptions   []emulator.Option
+	triggers        map[Trigger]TriggerFunc
 }
 
 // WithClientSecret gives the app client a secret, so every call needs a
@@ -143,6 +144,9 @@ func Start(opts ...Option) (*Server, error) {
 	if cfg.clock != nil {
 		serverOpts = append(serverOpts, emulator.WithClock(cfg.clock))
 	}
+	if len(cfg.triggers) > 0 {
+		serverOpts = append(serverOpts, emulator.WithLambdaInvoker(newFuncInvoker(cfg.triggers)))
+	}
 	em, err := emulator.New(context.Background(), st, append(serverOpts, cfg.serverOptions...)...)
 	if err != nil {
 		s.Close()
@@ -186,6 +190,7 @@ func (s *Server) createPoolAndClient(ctx context.Context, cfg *config) error {
 	if cfg.policy != nil {
 		poolIn.Policies = &types.UserPoolPolicyType{PasswordPolicy: cfg.policy}
 	}
+	poolIn.LambdaConfig = lambdaConfig(cfg.triggers)
 	pool, err := client.CreateUserPool(ctx, poolIn)
 	if err != nil {
 		return fmt.Errorf("cognitotest: creating user pool: %w", err)

@@ -88,6 +88,7 @@ var flows = map[types.AuthFlowType]flow{
 }
 
 func (s *Server) initiateAuth(ctx context.Context, c *caller, in *cip.InitiateAuthInput) (*cip.InitiateAuthOutput, error) {
+	c.metadata = in.ClientMetadata
 	step, err := s.startSignIn(ctx, c, in.AuthFlow, in.AuthParameters, aws.ToString(in.Session))
 	if err != nil {
 		return nil, err
@@ -103,6 +104,7 @@ func (s *Server) adminInitiateAuth(ctx context.Context, c *caller, in *cip.Admin
 	if err := s.adminSignInCaller(ctx, c, in.UserPoolId, in.ClientId); err != nil {
 		return nil, err
 	}
+	c.metadata = in.ClientMetadata
 	step, err := s.startSignIn(ctx, c, in.AuthFlow, in.AuthParameters, aws.ToString(in.Session))
 	if err != nil {
 		return nil, err
@@ -218,7 +220,7 @@ func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool
 	if err != nil {
 		return nil, err
 	}
-	return s.finish(c, next)
+	return s.finish(ctx, c, next)
 }
 
 // signInStatus is the error u's state calls for once a first factor is
@@ -261,6 +263,19 @@ type outcome struct {
 	sess   *session
 	g      *grant
 	device *types.NewDeviceMetadataType // a device to remember, with the tokens
+	source string                       // the sign-in's TokenGeneration_* trigger source
+}
+
+// tokenSource is the PreTokenGeneration triggerSource of a sign-in that
+// has come this far: AWS names the last step that led to the tokens.
+func (prog *progress) tokenSource() string {
+	switch {
+	case prog.PasswordSet:
+		return "TokenGeneration_NewPasswordChallenge"
+	case prog.DeviceProven:
+		return "TokenGeneration_AuthenticateDevice"
+	}
+	return "TokenGeneration_Authentication"
 }
 
 // signInStage is a stage a sign-in goes through after its first factor, in
@@ -305,16 +320,16 @@ func (s *Server) proceed(st *state, c *caller, u *user, prog progress) (*outcome
 	if err != nil {
 		return nil, err
 	}
-	return &outcome{u: u, sess: sess, g: g, device: device}, nil
+	return &outcome{u: u, sess: sess, g: g, device: device, source: prog.tokenSource()}, nil
 }
 
 // finish answers a step of a sign-in: its challenge, or its tokens, signed
 // here, outside any transaction.
-func (s *Server) finish(c *caller, o *outcome) (*authStep, error) {
+func (s *Server) finish(ctx context.Context, c *caller, o *outcome) (*authStep, error) {
 	if o.step != nil {
 		return o.step, nil
 	}
-	step, err := s.authenticated(c, o.u, o.sess, o.g)
+	step, err := s.authenticated(ctx, c, o.u, o.sess, o.g, o.source)
 	if err == nil {
 		step.result.NewDeviceMetadata = o.device
 	}
@@ -366,9 +381,13 @@ func (s *Server) grantFor(st *state, p *pool, u *user) (*grant, error) {
 	return g, nil
 }
 
-// authenticated signs the tokens of a sign-in (outside any transaction).
-func (s *Server) authenticated(c *caller, u *user, sess *session, g *grant) (*authStep, error) {
-	tokens, err := s.issueTokens(g.key, c.baseURL+"/"+c.pool.ID, c.client, u, sess, g.groups, "")
+// authenticated signs the tokens of a sign-in (outside any transaction);
+// source is the PreTokenGeneration trigger's triggerSource.
+func (s *Server) authenticated(ctx context.Context, c *caller, u *user, sess *session, g *grant, source string) (*authStep, error) {
+	tokens, err := s.issueTokens(ctx, &tokenIssue{
+		pool: c.pool, client: c.client, user: u, session: sess, grant: g, issuer: c.baseURL + "/" + c.pool.ID,
+		source: source, metadata: c.metadata,
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -146,6 +146,7 @@ func (s *Server) answer(ctx context.Context, c *caller, a *challengeAnswer) (*au
 }
 
 func (s *Server) respondToAuthChallenge(ctx context.Context, c *caller, in *cip.RespondToAuthChallengeInput) (*cip.RespondToAuthChallengeOutput, error) {
+	c.metadata = in.ClientMetadata
 	step, err := s.answer(ctx, c, &challengeAnswer{in.ChallengeName, aws.ToString(in.Session), in.ChallengeResponses})
 	if err != nil {
 		return nil, err
@@ -159,6 +160,7 @@ func (s *Server) adminRespondToAuthChallenge(ctx context.Context, c *caller, in 
 	if err := s.adminSignInCaller(ctx, c, in.UserPoolId, in.ClientId); err != nil {
 		return nil, err
 	}
+	c.metadata = in.ClientMetadata
 	step, err := s.answer(ctx, c, &challengeAnswer{in.ChallengeName, aws.ToString(in.Session), in.ChallengeResponses})
 	if err != nil {
 		return nil, err
@@ -219,5 +221,5 @@ func (s *Server) newPasswordRequired(ctx context.Context, c *caller, in *challen
 	if err != nil {
 		return nil, err
 	}
-	return s.finish(c, next)
+	return s.finish(ctx, c, next)
 }

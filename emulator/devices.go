@@ -348,7 +348,7 @@ func (s *Server) devicePasswordVerifier(ctx context.Context, c *caller, in *chal
 	if err != nil {
 		return nil, err
 	}
-	return s.finish(c, next)
+	return s.finish(ctx, c, next)
 }
 
 // deviceShape is a tracked device as the device actions show it. The

@@ -242,7 +242,7 @@ func (s *Server) answerInTx(ctx context.Context, c *caller, a *challengeAnswer, 
 	if err != nil {
 		return nil, err
 	}
-	return s.finish(c, next)
+	return s.finish(ctx, c, next)
 }
 
 // countWrongAnswer counts a wrong code given to a taken challenge and

@@ -404,7 +404,10 @@ func (s *Server) authorizationResponse(ctx context.Context, baseURL string, a *a
 	if err != nil {
 		return nil, err
 	}
-	tokens, err := s.issueTokens(g.key, baseURL+"/"+p.ID, cl, u, sess, g.groups, a.req.Nonce)
+	tokens, err := s.issueTokens(ctx, &tokenIssue{
+		pool: p, client: cl, user: u, session: sess, grant: g, issuer: baseURL + "/" + p.ID,
+		nonce: a.req.Nonce, source: sourceHostedAuth,
+	})
 	if err != nil {
 		return nil, err
 	}

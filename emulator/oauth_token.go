@@ -128,7 +128,10 @@ func (s *Server) serveOAuthToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := s.tokenRequest(w, r)
-	var oe *oauthError
+	var (
+		oe     *oauthError
+		apiErr *apiError
+	)
 	switch {
 	case errors.As(err, &oe):
 		s.log.Info("token request refused", "error", oe.code, "description", oe.description)
@@ -140,6 +143,11 @@ func (s *Server) serveOAuthToken(w http.ResponseWriter, r *http.Request) {
 			body["error_description"] = oe.description
 		}
 		writeOAuth(w, oe.status, body)
+	case errors.As(err, &apiErr):
+		// A Lambda trigger's failure (PreTokenGeneration): said as
+		// AWS's API says it, in the description.
+		s.log.Info("token request refused by a trigger", "error", apiErr.Type)
+		writeOAuth(w, http.StatusBadRequest, map[string]string{"error": oauthInvalidRequest, "error_description": apiErr.Type + ": " + apiErr.Message})
 	case err != nil:
 		// A store or signing failure: the server's fault, said as RFC
 		// 6749 says it.
@@ -338,7 +346,7 @@ func (s *Server) clientCredentialsGrant(r *http.Request, cl *appClient, p *pool,
 	if err != nil {
 		return nil, err
 	}
-	token, err := s.issueClientToken(key, s.requestBaseURL(r)+"/"+p.ID, cl, granted)
+	token, err := s.issueClientToken(r.Context(), key, s.requestBaseURL(r)+"/"+p.ID, p, cl, granted)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +426,10 @@ func (s *Server) authorizationCodeGrant(r *http.Request, cl *appClient, p *pool,
 	if err != nil {
 		return nil, err
 	}
-	tokens, err := s.issueTokens(g.key, s.requestBaseURL(r)+"/"+p.ID, cl, u, sess, g.groups, rec.Nonce)
+	tokens, err := s.issueTokens(r.Context(), &tokenIssue{
+		pool: p, client: cl, user: u, session: sess, grant: g, issuer: s.requestBaseURL(r) + "/" + p.ID,
+		nonce: rec.Nonce, source: sourceHostedAuth,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -477,10 +488,11 @@ func oauthTokens(t *types.AuthenticationResultType) *tokenResponse {
 // issueClientToken signs the access token of a client-credentials grant as
 // AWS issues one: it names no user (sub is the client's ID, there is no
 // username), carries the granted scopes and the client's access-token
-// validity.
-func (s *Server) issueClientToken(key *signingKey, issuer string, cl *appClient, scopes []string) (string, error) {
+// validity, after a PreTokenGeneration trigger of version V3_0 has changed
+// it.
+func (s *Server) issueClientToken(ctx context.Context, key *signingKey, issuer string, p *pool, cl *appClient, scopes []string) (string, error) {
 	now := s.now()
-	return sign(key, jwt.MapClaims{
+	claims := jwt.MapClaims{
 		"sub":       cl.ID,
 		"token_use": "access",
 		"scope":     strings.Join(scopes, " "),
@@ -491,5 +503,9 @@ func (s *Server) issueClientToken(key *signingKey, issuer string, cl *appClient,
 		"version":   2,
 		"jti":       uuid.NewString(),
 		"client_id": cl.ID,
-	})
+	}
+	if err := s.preTokenClientCredentials(ctx, p, cl, claims); err != nil {
+		return "", err
+	}
+	return sign(key, claims)
 }

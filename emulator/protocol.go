@@ -67,6 +67,8 @@ type caller struct {
 	// AdminRespondToAuthChallenge), whose challenges only the
 	// administrator's calls answer.
 	admin bool
+	// metadata is the call's ClientMetadata, for the triggers it calls.
+	metadata map[string]string
 	// managedLogin marks a sign-in through the managed login's pages
 	// (login.go): once every factor is proven it ends in an
 	// authorization, not in tokens.

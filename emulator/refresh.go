@@ -90,7 +90,7 @@ func (s *Server) refreshAuth(ctx context.Context, c *caller, params map[string]s
 			return nil, err
 		}
 	}
-	step, err := s.authenticated(c, u, sess, g)
+	step, err := s.authenticated(ctx, c, u, sess, g, sourceRefreshTokens)
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +152,7 @@ func retired(sess *session, hash string, now time.Time) bool {
 // not a SECRET_HASH. It needs no ExplicitAuthFlows value: AWS has rotating
 // clients turn ALLOW_REFRESH_TOKEN_AUTH off and refresh with this
 // operation. A DeviceKey records the device's last authentication
-// (devices.go); ClientMetadata is for Lambda triggers, which the local
-// Cognito does not call yet.
+// (devices.go); ClientMetadata goes to the PreTokenGeneration trigger.
 //
 // With rotation, what AWS documents is kept: the new refresh token lives
 // as long as the sign-in's first one ("valid for the remaining duration of
@@ -180,6 +179,7 @@ func retired(sess *session, hash string, now time.Time) bool {
 // transaction.
 func (s *Server) getTokensFromRefreshToken(ctx context.Context, c *caller, in *cip.GetTokensFromRefreshTokenInput) (*cip.GetTokensFromRefreshTokenOutput, error) {
 	cl, p := c.client, c.pool
+	c.metadata = in.ClientMetadata
 	if cl.hasSecret() {
 		switch secret := aws.ToString(in.ClientSecret); {
 		case secret == "":
@@ -239,7 +239,7 @@ func (s *Server) getTokensFromRefreshToken(ctx context.Context, c *caller, in *c
 	if err != nil {
 		return nil, err
 	}
-	step, err := s.authenticated(c, u, sess, g)
+	step, err := s.authenticated(ctx, c, u, sess, g, sourceRefreshTokens)
 	if err != nil {
 		return nil, err
 	}

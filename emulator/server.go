@@ -35,6 +35,8 @@ type Server struct {
 	// iam, when set, are the only credentials whose SigV4 signatures the
 	// administrator's actions accept.
 	iam *IAMCredentials
+	// lambda invokes the pools' triggers (triggers.go); nil: none are.
+	lambda LambdaInvoker
 	// phantomKey derives the SRP challenges of unknown users.
 	phantomKey []byte
 

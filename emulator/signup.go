@@ -43,6 +43,9 @@ func (s *Server) signUp(ctx context.Context, c *caller, in *cip.SignUpInput) (*c
 	if u.Salt, u.Verifier, err = newVerifier(p.ID, u.Username, password); err != nil {
 		return nil, err
 	}
+	if err := s.preSignUp(ctx, p, c.client, sourcePreSignUp, u, in.ValidationData, in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	var sent *types.CodeDeliveryDetailsType
 	var session string
 	err = s.update(ctx, func(st *state) error {
@@ -51,6 +54,9 @@ func (s *Server) signUp(ctx context.Context, c *caller, in *cip.SignUpInput) (*c
 		}
 		if err := st.insertUser(p, u, false); err != nil {
 			return err
+		}
+		if u.Status == statusConfirmed {
+			return nil // confirmed by the PreSignUp trigger: no code to send
 		}
 		if attr := deliveryAttribute(p, u, false); attr != "" {
 			if sent, err = s.deliverSignUpCode(st, c, p, u, attr); err != nil {
@@ -64,7 +70,7 @@ func (s *Server) signUp(ctx context.Context, c *caller, in *cip.SignUpInput) (*c
 		return nil, err
 	}
 	s.log.Info("user signed up", "userPoolId", p.ID, "sub", u.Attributes["sub"])
-	return &cip.SignUpOutput{UserConfirmed: false, UserSub: aws.String(u.Attributes["sub"]), CodeDeliveryDetails: sent, Session: optional(session)}, nil
+	return &cip.SignUpOutput{UserConfirmed: u.Status == statusConfirmed, UserSub: aws.String(u.Attributes["sub"]), CodeDeliveryDetails: sent, Session: optional(session)}, nil
 }
 
 // newUser builds a user named as a caller asked (a username, or an email or
@@ -129,7 +135,9 @@ func (s *Server) withNamedUser(ctx context.Context, c *caller, name string, unkn
 func (s *Server) confirmSignUp(ctx context.Context, c *caller, in *cip.ConfirmSignUpInput) (*cip.ConfirmSignUpOutput, error) {
 	p := c.pool
 	var session string
+	var confirmed *user
 	err := s.withNamedUser(ctx, c, aws.ToString(in.Username), errCodeMismatch, func(st *state, u *user) error {
+		confirmed = u
 		if u.Status != statusUnconfirmed {
 			return notAuthorized("User cannot be confirmed. Current status is %s", u.Status)
 		}
@@ -148,6 +156,9 @@ func (s *Server) confirmSignUp(ctx context.Context, c *caller, in *cip.ConfirmSi
 		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.postConfirmation(ctx, p, c.client, sourceConfirmSignUp, confirmed, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &cip.ConfirmSignUpOutput{Session: optional(session)}, nil
@@ -267,6 +278,7 @@ func (s *Server) confirmForgotPassword(ctx context.Context, c *caller, in *cip.C
 	if err != nil {
 		return nil, err
 	}
+	var reset *user
 	err = s.update(ctx, func(st *state) error {
 		u, err := st.userByKey(p, p.usernameKey(named.Username))
 		if isNotFound(err) {
@@ -283,9 +295,13 @@ func (s *Server) confirmForgotPassword(ctx context.Context, c *caller, in *cip.C
 			u.Status = statusConfirmed
 		}
 		u.Modified = s.now()
+		reset = u
 		return st.putUser(p, u)
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.postConfirmation(ctx, p, c.client, sourceConfirmForgotPassord, reset, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &cip.ConfirmForgotPasswordOutput{}, nil

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -95,31 +96,51 @@ func (s *Server) forgetKey(poolID string) {
 	s.keysMu.Unlock()
 }
 
-// issueTokens signs an access and an ID token for u from sess, issued to
-// the client cl; groups, in order, become their cognito:groups claim.
+// tokenIssue is one issue of a sign-in's tokens: for user of pool,
+// through client, from the sign-in session, with what grant read (the key
+// and the user's groups).
+type tokenIssue struct {
+	pool    *pool
+	client  *appClient
+	user    *user
+	session *session
+	grant   *grant
+	issuer  string
+	// nonce is the authorization request's, for the ID token of the
+	// authorization itself ("" otherwise).
+	nonce string
+	// source is the PreTokenGeneration trigger's triggerSource
+	// (TokenGeneration_Authentication, _RefreshTokens, _HostedAuth...),
+	// and metadata the caller's ClientMetadata for it.
+	source   string
+	metadata map[string]string
+}
+
+// issueTokens signs the access and ID tokens of t, after the pool's
+// PreTokenGeneration trigger, if any, has changed their claims.
 //
-// The ID token holds the attributes cl may read. The origin_jti and jti
-// claims are there only when cl has token revocation enabled (AWS: "When
-// you turn on token revocation settings, the origin_jti and jti claims are
-// added to the access and ID tokens"), and when it rotates refresh tokens
-// (AWS's guide says the same of refresh-token rotation: it adds the
-// origin_jti and jti claims to access and ID tokens);
-// authorize finds the sign-in of a token without them by its client and
-// auth_time.
+// The ID token holds the attributes the client may read. The origin_jti
+// and jti claims are there only when the client has token revocation
+// enabled (AWS: "When you turn on token revocation settings, the
+// origin_jti and jti claims are added to the access and ID tokens"), and
+// when it rotates refresh tokens (AWS's guide says the same of
+// refresh-token rotation); authorize finds the sign-in of a token without
+// them by its client and auth_time.
 //
-// A sign-in through the authorization endpoint (sess.Scopes set) gets the
-// tokens of OpenID Connect: the access token carries the granted scopes,
-// the ID token exists only with the openid scope (AWS: "The ID token is
-// only returned if openid scope is requested"), and it carries at_hash
-// (OIDC Core §3.1.3.6) and, on the tokens of the authorization itself, the
-// nonce the authorization request gave.
-func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *user, sess *session, groups []string, nonce string) (*types.AuthenticationResultType, error) {
+// A sign-in through the authorization endpoint (session.Scopes set) gets
+// the tokens of OpenID Connect: the access token carries the granted
+// scopes, the ID token exists only with the openid scope (AWS: "The ID
+// token is only returned if openid scope is requested"), and it carries
+// at_hash (OIDC Core §3.1.3.6) and, on the tokens of the authorization
+// itself, the nonce the authorization request gave.
+func (s *Server) issueTokens(ctx context.Context, t *tokenIssue) (*types.AuthenticationResultType, error) {
+	cl, u, sess := t.client, t.user, t.session
 	now := s.now()
 	eventID := uuid.NewString() // one per sign-in or refresh, in both tokens
 	common := func(validity time.Duration) jwt.MapClaims {
 		claims := jwt.MapClaims{
 			"sub":       u.Attributes["sub"],
-			"iss":       issuer,
+			"iss":       t.issuer,
 			"event_id":  eventID,
 			"auth_time": sess.AuthTime.Unix(),
 			"iat":       now.Unix(),
@@ -129,8 +150,8 @@ func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *u
 			claims["origin_jti"] = sess.OriginJTI
 			claims["jti"] = uuid.NewString()
 		}
-		if len(groups) > 0 {
-			claims["cognito:groups"] = groups
+		if len(t.grant.groups) > 0 {
+			claims["cognito:groups"] = t.grant.groups
 		}
 		return claims
 	}
@@ -139,7 +160,19 @@ func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *u
 	access["client_id"] = cl.ID
 	access["scope"] = sess.scope()
 	access["username"] = u.Username
-	accessToken, err := sign(key, access)
+	withID := sess.Scopes == nil || slices.Contains(sess.Scopes, scopeOpenID)
+	id := common(cl.IDTokenValidity)
+	for name, value := range cl.readable(u.Attributes) {
+		id[name] = idTokenValue(name, value)
+	}
+	maps.Copy(id, jwt.MapClaims{"token_use": "id", "aud": cl.ID, "cognito:username": u.Username})
+	if sess.Scopes != nil && t.nonce != "" {
+		id["nonce"] = t.nonce
+	}
+	if err := s.preTokenGeneration(ctx, t, id, access); err != nil {
+		return nil, err
+	}
+	accessToken, err := sign(t.grant.key, access)
 	if err != nil {
 		return nil, err
 	}
@@ -148,21 +181,13 @@ func (s *Server) issueTokens(key *signingKey, issuer string, cl *appClient, u *u
 		ExpiresIn:   int32(cl.AccessTokenValidity / time.Second),
 		TokenType:   aws.String("Bearer"),
 	}
-	if sess.Scopes != nil && !slices.Contains(sess.Scopes, scopeOpenID) {
+	if !withID {
 		return result, nil
 	}
-	id := common(cl.IDTokenValidity)
-	for name, value := range cl.readable(u.Attributes) {
-		id[name] = idTokenValue(name, value)
-	}
-	maps.Copy(id, jwt.MapClaims{"token_use": "id", "aud": cl.ID, "cognito:username": u.Username})
 	if sess.Scopes != nil {
 		id["at_hash"] = accessTokenHash(accessToken)
-		if nonce != "" {
-			id["nonce"] = nonce
-		}
 	}
-	idToken, err := sign(key, id)
+	idToken, err := sign(t.grant.key, id)
 	if err != nil {
 		return nil, err
 	}

@@ -396,7 +396,7 @@ func (s *Server) signUpSessionAuth(ctx context.Context, c *caller, params map[st
 	if err != nil {
 		return nil, err
 	}
-	return s.finish(c, next)
+	return s.finish(ctx, c, next)
 }
 
 // getUserAuthFactors is GetUserAuthFactors: the token's user's MFA

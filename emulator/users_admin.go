@@ -106,6 +106,9 @@ func (s *Server) adminCreateUser(ctx context.Context, _ *caller, in *cip.AdminCr
 	if err := s.setTemporaryPassword(p, u, password); err != nil {
 		return nil, err
 	}
+	if err := s.preSignUp(ctx, p, nil, sourcePreSignUpAdmin, u, in.ValidationData, in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	err = s.update(ctx, func(st *state) error {
 		if _, err := st.pool(p.ID); err != nil {
 			return err
@@ -197,17 +200,27 @@ func (s *Server) adminGetUser(ctx context.Context, _ *caller, in *cip.AdminGetUs
 }
 
 func (s *Server) adminConfirmSignUp(ctx context.Context, _ *caller, in *cip.AdminConfirmSignUpInput) (*cip.AdminConfirmSignUpOutput, error) {
-	err := s.withAdminUser(ctx, in.UserPoolId, in.Username, true, func(st *state, p *pool, u *user) error {
+	var (
+		p         *pool
+		confirmed *user
+	)
+	err := s.withAdminUser(ctx, in.UserPoolId, in.Username, true, func(st *state, pl *pool, u *user) error {
 		if u.Status != statusUnconfirmed {
 			return notAuthorized("User cannot be confirmed. Current status is %s", u.Status)
 		}
 		u.Status, u.Modified = statusConfirmed, s.now()
-		if err := st.deleteCode(p, u, PurposeSignUp, ""); err != nil {
+		if err := st.deleteCode(pl, u, PurposeSignUp, ""); err != nil {
 			return err
 		}
-		return st.putUser(p, u)
+		p, confirmed = pl, u
+		return st.putUser(pl, u)
 	})
 	if err != nil {
+		return nil, err
+	}
+	// AdminConfirmSignUp names no client: the event's callerContext has
+	// none.
+	if err := s.postConfirmation(ctx, p, nil, sourceConfirmSignUp, confirmed, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &cip.AdminConfirmSignUpOutput{}, nil
