@@ -8,6 +8,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/google/uuid"
+
+	"github.com/cognitokit/cognito/emulator/store"
 )
 
 // Sign-in: InitiateAuth, the first factor, and what follows it up to the
@@ -85,6 +87,7 @@ var flows = map[types.AuthFlowType]flow{
 	"REFRESH_TOKEN_AUTH":       {"ALLOW_REFRESH_TOKEN_AUTH", "REFRESH_TOKEN_AUTH flow not enabled for this client", true, true, (*Server).refreshAuth},
 	"REFRESH_TOKEN":            {"ALLOW_REFRESH_TOKEN_AUTH", "REFRESH_TOKEN_AUTH flow not enabled for this client", true, true, (*Server).refreshAuth},
 	"USER_AUTH":                {"ALLOW_USER_AUTH", "USER_AUTH flow not enabled for this client", true, true, (*Server).userAuth},
+	"CUSTOM_AUTH":              {"ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH flow not enabled for this client", true, true, (*Server).customAuth},
 }
 
 func (s *Server) initiateAuth(ctx context.Context, c *caller, in *cip.InitiateAuthInput) (*cip.InitiateAuthOutput, error) {
@@ -129,8 +132,6 @@ func (s *Server) adminSignInCaller(ctx context.Context, c *caller, poolID, clien
 func (s *Server) startSignIn(ctx context.Context, c *caller, name types.AuthFlowType, params map[string]string, session string) (*authStep, error) {
 	f, ok := flows[name]
 	switch {
-	case name == "CUSTOM_AUTH":
-		return nil, invalidParameter("The local Cognito does not support the %s flow yet; use USER_PASSWORD_AUTH.", name)
 	case !ok || (c.admin && !f.admin) || (!c.admin && !f.public):
 		return nil, invalidParameter("Initiate Auth method not supported.")
 	case !c.client.allowsFlow(f.allow):
@@ -150,7 +151,7 @@ func (s *Server) passwordAuth(ctx context.Context, c *caller, params map[string]
 	if password == "" {
 		return nil, invalidParameter("Missing required parameter PASSWORD")
 	}
-	u, err := s.signingInUser(ctx, c, name, params["SECRET_HASH"])
+	u, err := s.signingInUser(ctx, c, name, params["SECRET_HASH"], password)
 	if err != nil {
 		return nil, err
 	}
@@ -164,8 +165,11 @@ func (s *Server) passwordAuth(ctx context.Context, c *caller, params map[string]
 // signingInUser finds the user a sign-in names, after checking the
 // SECRET_HASH: an unknown user is UserNotFoundException (a wrong password,
 // when the client hides user existence), a locked-out one is refused
-// before any password check.
-func (s *Server) signingInUser(ctx context.Context, c *caller, name, secretHash string) (*user, error) {
+// before any password check. password is the one a USER_PASSWORD_AUTH
+// sign-in gives ("" for the other flows): with it, an unknown user may be
+// migrated by the pool's UserMigration trigger. The PreAuthentication
+// trigger is called before the user is returned.
+func (s *Server) signingInUser(ctx context.Context, c *caller, name, secretHash, password string) (*user, error) {
 	if err := checkSecretHash(c.client, secretHash, name); err != nil {
 		return nil, err
 	}
@@ -174,8 +178,18 @@ func (s *Server) signingInUser(ctx context.Context, c *caller, name, secretHash 
 		u, err = st.user(c.pool, name)
 		return err
 	})
+	if isNotFound(err) && password != "" {
+		var migrated *user
+		if migrated, err = s.migrateUser(ctx, c, name, password, sourceMigrateAuthentication); err == nil && migrated == nil {
+			err = store.ErrNotFound
+		}
+		u = migrated
+	}
 	switch {
 	case isNotFound(err) && c.client.preventsExistenceErrors():
+		if err := s.preAuthentication(ctx, c, &user{Username: name}, true); err != nil {
+			return nil, err
+		}
 		return nil, errIncorrectCredentials
 	case isNotFound(err):
 		return nil, errUserNotFound
@@ -184,6 +198,9 @@ func (s *Server) signingInUser(ctx context.Context, c *caller, name, secretHash 
 	}
 	if s.lockedOut(u) {
 		return nil, errPasswordAttempts
+	}
+	if err := s.preAuthentication(ctx, c, u, false); err != nil {
+		return nil, err
 	}
 	return u, nil
 }
@@ -328,6 +345,13 @@ func (s *Server) proceed(st *state, c *caller, u *user, prog progress) (*outcome
 func (s *Server) finish(ctx context.Context, c *caller, o *outcome) (*authStep, error) {
 	if o.step != nil {
 		return o.step, nil
+	}
+	if err := s.postAuthentication(ctx, c, o.u, o.device != nil); err != nil {
+		// No tokens: the sign-in it started ends.
+		if endErr := s.update(ctx, func(st *state) error { return st.deleteSession(o.sess) }); endErr != nil {
+			return nil, endErr
+		}
+		return nil, err
 	}
 	step, err := s.authenticated(ctx, c, o.u, o.sess, o.g, o.source)
 	if err == nil {

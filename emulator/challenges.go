@@ -37,6 +37,9 @@ type challengeRecord struct {
 	// FirstFactor marks an EMAIL_OTP or SMS_OTP challenge asked as the
 	// first factor of a USER_AUTH sign-in (userauth.go), not as MFA.
 	FirstFactor bool `json:"firstFactor,omitempty"`
+	// Custom is the state of a CUSTOM_AUTH sign-in (custom_auth.go), for
+	// its CUSTOM_CHALLENGE and for the PASSWORD_VERIFIER it may ask first.
+	Custom *customAuthState `json:"custom,omitempty"`
 }
 
 // newChallenge stores a pending challenge of cl and returns its Session.
@@ -131,6 +134,8 @@ var challengeHandlers = map[types.ChallengeNameType]challengeHandler{
 	"PASSWORD":         (*Server).passwordChallenge,
 	"PASSWORD_SRP":     (*Server).passwordSRPChallenge,
 	"SMS_OTP":          (*Server).smsOTP,
+	// Custom authentication (custom_auth.go).
+	"CUSTOM_CHALLENGE": (*Server).customChallenge,
 	// Remembered devices (devices.go).
 	"DEVICE_SRP_AUTH":          (*Server).deviceSRPAuth,
 	"DEVICE_PASSWORD_VERIFIER": (*Server).devicePasswordVerifier,

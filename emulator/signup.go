@@ -238,6 +238,10 @@ func (s *Server) forgotPassword(ctx context.Context, c *caller, in *cip.ForgotPa
 	if r := c.pool.AccountRecovery; len(r) == 1 && r[0].Name == types.RecoveryOptionNameTypeAdminOnly {
 		return nil, notAuthorized("Contact administrator to reset password.")
 	}
+	c.metadata = in.ClientMetadata
+	if err := s.migrateToReset(ctx, c, aws.ToString(in.Username)); err != nil {
+		return nil, err
+	}
 	sent, err := s.sendUserCode(ctx, c, aws.ToString(in.Username), func(st *state, p *pool, u *user) (*types.CodeDeliveryDetailsType, error) {
 		if !u.Enabled {
 			return nil, errUserDisabled
@@ -252,6 +256,24 @@ func (s *Server) forgotPassword(ctx context.Context, c *caller, in *cip.ForgotPa
 		return nil, err
 	}
 	return &cip.ForgotPasswordOutput{CodeDeliveryDetails: sent}, nil
+}
+
+// migrateToReset gives the pool's UserMigration trigger the chance to
+// migrate an unknown user who asks to reset their password
+// (UserMigration_ForgotPassword).
+func (s *Server) migrateToReset(ctx context.Context, c *caller, name string) error {
+	if !c.pool.hasTrigger(triggerUserMigration) {
+		return nil
+	}
+	err := s.view(ctx, func(st *state) error {
+		_, err := st.user(c.pool, name)
+		return err
+	})
+	if !isNotFound(err) {
+		return err
+	}
+	_, err = s.migrateUser(ctx, c, name, "", sourceMigrateForgotPassword)
+	return err
 }
 
 func (s *Server) confirmForgotPassword(ctx context.Context, c *caller, in *cip.ConfirmForgotPasswordInput) (*cip.ConfirmForgotPasswordOutput, error) {

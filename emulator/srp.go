@@ -23,27 +23,45 @@ func (s *Server) srpAuth(ctx context.Context, c *caller, params map[string]strin
 	if name == "" {
 		return nil, invalidParameter("Missing required parameter USERNAME")
 	}
+	srpA, err := readSRPA(params)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.signingInUser(ctx, c, name, params["SECRET_HASH"], "")
+	if err != nil && err != errIncorrectCredentials {
+		return nil, err
+	}
+	// errIncorrectCredentials: the client hides user existence, and u is
+	// nil.
+	return s.verifierChallenge(ctx, c, name, srpA, params["DEVICE_KEY"], u, nil)
+}
+
+// readSRPA reads the client's SRP_A.
+func readSRPA(params map[string]string) (*big.Int, error) {
 	srpA := params["SRP_A"]
 	clientPublic, ok := new(big.Int).SetString(srpA, 16)
 	if len(srpA) > 2048 || !ok || clientPublic.Sign() <= 0 {
 		return nil, invalidParameter("Missing or invalid parameter SRP_A")
 	}
+	return clientPublic, nil
+}
+
+// verifierChallenge asks the PASSWORD_VERIFIER challenge of the sign-in of
+// u, named name, for the client's SRP_A; custom is the state of a
+// CUSTOM_AUTH sign-in that asks it (custom_auth.go), nil otherwise. A nil
+// u is a user that does not exist on a client that hides user existence:
+// the challenge looks like a real one (a salt that is stable for the name,
+// a B from a verifier nobody knows) and its answer fails as a wrong
+// password does.
+func (s *Server) verifierChallenge(ctx context.Context, c *caller, name string, srpA *big.Int, deviceKey string, u *user, custom *customAuthState) (*authStep, error) {
 	cl, p := c.client, c.pool
-	rec := &challengeRecord{Name: "PASSWORD_VERIFIER", SRPA: clientPublic.Bytes(), Progress: progress{Admin: c.admin, DeviceKey: params["DEVICE_KEY"]}}
+	rec := &challengeRecord{Name: "PASSWORD_VERIFIER", SRPA: srpA.Bytes(), Progress: progress{Admin: c.admin, DeviceKey: deviceKey}, Custom: custom}
 	var salt, verifier []byte
 	username := name
-	u, err := s.signingInUser(ctx, c, name, params["SECRET_HASH"])
-	switch {
-	case err == errIncorrectCredentials:
-		// The client hides user existence: the challenge of an unknown
-		// user looks like a real one (a salt that is stable for the name,
-		// a B from a verifier nobody knows) and its answer fails as a
-		// wrong password does.
+	if u == nil {
 		salt, verifier = s.phantomVerifier(p, name)
 		rec.NoSuchUser, rec.UsernameKey = true, p.usernameKey(name)
-	case err != nil:
-		return nil, err
-	default:
+	} else {
 		salt, verifier, username = u.Salt, u.Verifier, u.Username
 		rec.UsernameKey = p.usernameKey(u.Username)
 	}
@@ -139,6 +157,9 @@ func (s *Server) passwordVerifier(ctx context.Context, c *caller, in *challengeA
 	}
 	key, err := srp.RestoreServerChallenge(rec.SRPb, rec.SRPB).Key(rec.SRPA, u.Verifier)
 	ok := err == nil && hmac.Equal(signature, srp.Signature(key, srp.PoolName(p.ID), u.Username, block, timestamp))
+	if rec.Custom != nil {
+		return s.customAfterPassword(ctx, c, u.Username, ok, rec.Custom)
+	}
 	deviceKey := rec.Progress.DeviceKey
 	if r["DEVICE_KEY"] != "" { // named again (or only) in the answer, as amazon-cognito-identity-js does
 		deviceKey = r["DEVICE_KEY"]

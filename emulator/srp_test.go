@@ -57,7 +57,14 @@ func srpAnswer(t *testing.T, srv *cognitotest.Server, name, pw string) (map[stri
 	if init.ChallengeName != types.ChallengeNameTypePasswordVerifier {
 		t.Fatalf("InitiateAuth(USER_SRP_AUTH) challenge = %q", init.ChallengeName)
 	}
-	cp := init.ChallengeParameters
+	return srpProof(t, srv, pw, a, A, init.ChallengeParameters), nil
+}
+
+// srpProof is the answer to a PASSWORD_VERIFIER challenge with parameters
+// cp that a client knowing pw, whose SRP secret and public values are a
+// and A, gives.
+func srpProof(t testing.TB, srv *cognitotest.Server, pw string, a, A []byte, cp map[string]string) map[string]string {
+	t.Helper()
 	salt, _ := hex.DecodeString(cp["SALT"])
 	B, _ := hex.DecodeString(cp["SRP_B"])
 	userID := cp["USER_ID_FOR_SRP"]
@@ -74,7 +81,7 @@ func srpAnswer(t *testing.T, srv *cognitotest.Server, name, pw string) (map[stri
 		"PASSWORD_CLAIM_SIGNATURE":    base64.StdEncoding.EncodeToString(srp.Signature(key, srp.PoolName(srv.UserPoolID), userID, block, timestamp)),
 	}
 	withSecretHash(srv, userID, responses)
-	return responses, nil
+	return responses
 }
 
 func TestUserSRPAuth(t *testing.T) {

@@ -428,3 +428,120 @@ func overrideScopes(scope string, add, suppress []string) string {
 	scopes = slices.DeleteFunc(scopes, func(sc string) bool { return slices.Contains(suppress, sc) })
 	return strings.Join(scopes, " ")
 }
+
+// Trigger sources of the sign-in triggers.
+const (
+	sourcePreAuthentication     = "PreAuthentication_Authentication"
+	sourcePostAuthentication    = "PostAuthentication_Authentication"
+	sourceMigrateAuthentication = "UserMigration_Authentication"
+	sourceMigrateForgotPassword = "UserMigration_ForgotPassword"
+)
+
+// preAuthentication calls the pool's PreAuthentication trigger before u's
+// password (or first factor) is checked; notFound marks a user that does
+// not exist, on a client that hides user existence (AWS calls the trigger
+// for them too, with userNotFound). The call's ClientMetadata is both the
+// event's validationData, as AWS documents, and its clientMetadata.
+func (s *Server) preAuthentication(ctx context.Context, c *caller, u *user, notFound bool) error {
+	attrs := map[string]string{}
+	if !notFound {
+		attrs = eventAttributes(u)
+	}
+	ev := &events.CognitoEventUserPoolsPreAuthentication{
+		CognitoEventUserPoolsHeader: s.eventHeader(c.pool, c.client, sourcePreAuthentication, u.Username),
+		Request:                     events.CognitoEventUserPoolsPreAuthenticationRequest{UserAttributes: attrs, ValidationData: c.metadata, UserNotFound: notFound},
+	}
+	_, err := s.callTrigger(ctx, c.pool, triggerPreAuthentication, sourcePreAuthentication, ev)
+	return err
+}
+
+// postAuthentication calls the pool's PostAuthentication trigger once u
+// has proved every factor, before the tokens are issued; newDevice says
+// whether the sign-in remembers a new device.
+func (s *Server) postAuthentication(ctx context.Context, c *caller, u *user, newDevice bool) error {
+	ev := &events.CognitoEventUserPoolsPostAuthentication{
+		CognitoEventUserPoolsHeader: s.eventHeader(c.pool, c.client, sourcePostAuthentication, u.Username),
+		Request:                     events.CognitoEventUserPoolsPostAuthenticationRequest{NewDeviceUsed: newDevice, UserAttributes: eventAttributes(u), ClientMetadata: c.metadata},
+	}
+	_, err := s.callTrigger(ctx, c.pool, triggerPostAuthentication, sourcePostAuthentication, ev)
+	return err
+}
+
+// PurposeWelcome is the message a user migrated by the UserMigration
+// trigger is sent unless its answer suppresses it.
+const PurposeWelcome = "WELCOME"
+
+// migrateUser asks the pool's UserMigration trigger for a user named name
+// who does not exist: at sign-in with password (source
+// UserMigration_Authentication), or to reset a password (password "",
+// UserMigration_ForgotPassword). A user the function returns attributes
+// for is created, with the password at sign-in and the status its answer
+// gives (CONFIRMED when it gives none at sign-in, RESET_REQUIRED for a
+// password reset), and sent a welcome message unless its messageAction is
+// SUPPRESS. It returns nil when the pool has no such trigger or the
+// function migrates no one.
+func (s *Server) migrateUser(ctx context.Context, c *caller, name, password, source string) (*user, error) {
+	p := c.pool
+	ev := &events.CognitoEventUserPoolsMigrateUser{
+		CognitoEventUserPoolsHeader: s.eventHeader(p, c.client, source, name),
+		CognitoEventUserPoolsMigrateUserRequest: events.CognitoEventUserPoolsMigrateUserRequest{
+			Password: password, ValidationData: c.metadata, ClientMetadata: c.metadata,
+		},
+	}
+	if ran, err := s.callTrigger(ctx, p, triggerUserMigration, source, ev); err != nil || !ran {
+		return nil, err
+	}
+	r := ev.CognitoEventUserPoolsMigrateUserResponse
+	if len(r.UserAttributes) == 0 {
+		return nil, nil
+	}
+	var list []types.AttributeType
+	for name, value := range r.UserAttributes {
+		if name == "username" || name == "sub" {
+			continue // Cognito names the user and makes its sub
+		}
+		list = append(list, types.AttributeType{Name: aws.String(name), Value: aws.String(value)})
+	}
+	u, err := s.newUser(p, name, list, atCreation)
+	if err != nil {
+		return nil, err
+	}
+	switch r.FinalUserStatus {
+	case "":
+		u.Status = statusConfirmed
+		if password == "" {
+			u.Status = statusResetRequired
+		}
+	case statusConfirmed, statusResetRequired:
+		u.Status = r.FinalUserStatus
+	default:
+		return nil, newError(excInvalidLambdaResponse, "Unrecognizable lambda output")
+	}
+	if password != "" {
+		if u.Salt, u.Verifier, err = newVerifier(p.ID, u.Username, password); err != nil {
+			return nil, err
+		}
+	}
+	err = s.update(ctx, func(st *state) error {
+		if err := st.insertUser(p, u, r.ForceAliasCreation); err != nil {
+			return err
+		}
+		if r.MessageAction == "SUPPRESS" {
+			return nil
+		}
+		attr := "email"
+		if slices.Contains(r.DesiredDeliveryMediums, "SMS") && u.Attributes["phone_number"] != "" {
+			attr = "phone_number"
+		}
+		if u.Attributes[attr] == "" {
+			return nil
+		}
+		_, err := s.send(st, p, u, PurposeWelcome, attr, "", "")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("user migrated", "userPoolId", p.ID, "sub", u.Attributes["sub"], "status", u.Status)
+	return u, nil
+}

@@ -349,3 +349,126 @@ func TestTriggerFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestTriggerAuthentication: PreAuthentication sees the sign-in before the
+// password is checked and may refuse it; PostAuthentication sees it after,
+// and a failure there leaves no sign-in behind.
+func TestTriggerAuthentication(t *testing.T) {
+	var pre, post recorder
+	refuse := map[string]bool{}
+	var mu sync.Mutex
+	srv := cognitotest.NewServer(t, cognitotest.WithPreventUserExistenceErrors(),
+		cognitotest.WithTrigger(cognitotest.PreAuthentication, recorded(&pre, func(_ context.Context, ev *events.CognitoEventUserPoolsPreAuthentication) error {
+			if ev.Request.ValidationData["blocked"] == "yes" {
+				return errors.New("blocked")
+			}
+			return nil
+		})),
+		cognitotest.WithTrigger(cognitotest.PostAuthentication, recorded(&post, func(_ context.Context, ev *events.CognitoEventUserPoolsPostAuthentication) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if refuse[ev.UserName] {
+				return errors.New("audit log unavailable")
+			}
+			return nil
+		})))
+	signUpConfirmed(t, srv, "ana", password)
+	signIn(t, srv, "ana", password)
+	ev := pre.last(t)
+	checkHeader(t, srv, ev, "1", "PreAuthentication_Authentication", "ana", srv.ClientID)
+	if ua, _ := request(ev)["userAttributes"].(map[string]any); ua["email"] != emailFor("ana") || request(ev)["userNotFound"] != false {
+		t.Errorf("PreAuthentication request = %v", request(ev))
+	}
+	ev = post.last(t)
+	checkHeader(t, srv, ev, "1", "PostAuthentication_Authentication", "ana", srv.ClientID)
+	if request(ev)["newDeviceUsed"] != false {
+		t.Errorf("PostAuthentication request = %v", request(ev))
+	}
+
+	// Refused before the password is checked: even a wrong one is not
+	// counted.
+	c := sdk(srv)
+	for range 6 {
+		_, err := c.InitiateAuth(t.Context(), &cip.InitiateAuthInput{
+			ClientId: aws.String(srv.ClientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": "ana", "PASSWORD": "wrong"}, ClientMetadata: map[string]string{"blocked": "yes"},
+		})
+		expectErr[*types.UserLambdaValidationException](t, err, "PreAuthentication failed with error blocked.")
+	}
+	signIn(t, srv, "ana", password) // no lockout came of them
+
+	// An unknown user, on a client that hides user existence.
+	_, err := trySignIn(t, srv, "nobody", password)
+	expectErr[*types.NotAuthorizedException](t, err, "Incorrect username or password.")
+	if ev := pre.last(t); request(ev)["userNotFound"] != true || ev["userName"] != "nobody" {
+		t.Errorf("PreAuthentication for an unknown user = %v", ev)
+	}
+
+	// PostAuthentication's failure: no tokens.
+	signUpConfirmed(t, srv, "bob", password)
+	mu.Lock()
+	refuse["bob"] = true
+	mu.Unlock()
+	_, err = trySignIn(t, srv, "bob", password)
+	expectErr[*types.UserLambdaValidationException](t, err, "PostAuthentication failed with error audit log unavailable.")
+}
+
+// TestTriggerUserMigration: an unknown user signing in with a password, or
+// resetting it, is migrated by the function: created with its attributes
+// and status, and signed in (or sent a reset code).
+func TestTriggerUserMigration(t *testing.T) {
+	var rec recorder
+	srv := cognitotest.NewServer(t, cognitotest.WithTrigger(cognitotest.UserMigration, recorded(&rec, func(_ context.Context, ev *events.CognitoEventUserPoolsMigrateUser) error {
+		legacy := map[string]string{"ana": "Legacy-Pass-1", "bob": ""}
+		pw, known := legacy[ev.UserName]
+		switch {
+		case !known:
+			return errors.New("Bad password")
+		case ev.TriggerSource == "UserMigration_Authentication" && ev.CognitoEventUserPoolsMigrateUserRequest.Password != pw:
+			return errors.New("Bad password")
+		}
+		r := &ev.CognitoEventUserPoolsMigrateUserResponse
+		r.UserAttributes = map[string]string{"email": emailFor(ev.UserName), "email_verified": "true", "name": "Migrated " + ev.UserName}
+		r.MessageAction = "SUPPRESS"
+		if ev.TriggerSource == "UserMigration_Authentication" {
+			r.FinalUserStatus = "CONFIRMED"
+		}
+		return nil
+	})))
+	tokens, err := trySignIn(t, srv, "ana", "Legacy-Pass-1")
+	if err != nil || tokens.AuthenticationResult == nil {
+		t.Fatalf("migrating sign-in: %v", err)
+	}
+	ev := rec.last(t)
+	checkHeader(t, srv, ev, "1", "UserMigration_Authentication", "ana", srv.ClientID)
+	if request(ev)["password"] != "Legacy-Pass-1" {
+		t.Errorf("request = %v", request(ev))
+	}
+	u := adminGetUser(t, srv, "ana")
+	if name, _ := attr(u.UserAttributes, "name"); u.UserStatus != types.UserStatusTypeConfirmed || name != "Migrated ana" {
+		t.Errorf("migrated user = %s %v", u.UserStatus, u.UserAttributes)
+	}
+	if len(srv.Messages("ana")) != 0 {
+		t.Error("a SUPPRESSed migration sent a message")
+	}
+	signIn(t, srv, "ana", "Legacy-Pass-1") // now a user of the pool
+
+	_, err = trySignIn(t, srv, "carla", "whatever-1A")
+	expectErr[*types.UserLambdaValidationException](t, err, "UserMigration failed with error Bad password.")
+
+	// A password reset migrates the user with RESET_REQUIRED and sends
+	// the code.
+	if _, err := sdk(srv).ForgotPassword(t.Context(), &cip.ForgotPasswordInput{ClientId: aws.String(srv.ClientID), Username: aws.String("bob")}); err != nil {
+		t.Fatal(err)
+	}
+	checkHeader(t, srv, rec.last(t), "1", "UserMigration_ForgotPassword", "bob", srv.ClientID)
+	if u := adminGetUser(t, srv, "bob"); u.UserStatus != types.UserStatusTypeResetRequired {
+		t.Errorf("status = %s", u.UserStatus)
+	}
+	if _, err := sdk(srv).ConfirmForgotPassword(t.Context(), &cip.ConfirmForgotPasswordInput{
+		ClientId: aws.String(srv.ClientID), Username: aws.String("bob"), ConfirmationCode: aws.String(srv.LastCode("bob")), Password: aws.String(password),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, srv, "bob", password)
+}

@@ -119,7 +119,7 @@ func (s *Server) userAuth(ctx context.Context, c *caller, params map[string]stri
 			return nil, err
 		}
 	}
-	u, err := s.signingInUser(ctx, c, name, params["SECRET_HASH"])
+	u, err := s.signingInUser(ctx, c, name, params["SECRET_HASH"], "")
 	if err != nil {
 		return nil, err
 	}
@@ -363,7 +363,7 @@ func (s *Server) signUpSessionAuth(ctx context.Context, c *caller, params map[st
 	if name == "" {
 		return nil, invalidParameter("Missing required parameter USERNAME")
 	}
-	named, err := s.signingInUser(ctx, c, name, params["SECRET_HASH"])
+	named, err := s.signingInUser(ctx, c, name, params["SECRET_HASH"], "")
 	if err != nil {
 		return nil, err
 	}
