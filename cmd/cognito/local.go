@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognitokit/cognito/emulator"
+	"github.com/cognitokit/cognito/emulator/lambdainvoke"
 	"github.com/cognitokit/cognito/emulator/store"
 )
 
@@ -29,6 +30,9 @@ type localOptions struct {
 	// against the AWS credentials of its own environment (iamCredentials).
 	iam            bool
 	iamCredentials *emulator.IAMCredentials
+	// lambdaEndpoint is the Lambda Invoke API the pools' triggers are
+	// invoked through; empty: triggers are skipped.
+	lambdaEndpoint string
 }
 
 // The default pool and clients `cognito local` creates in a new store.
@@ -50,7 +54,14 @@ On a new data directory it creates a user pool (users sign up with their email
 as the username; email required and verified by code) with two app clients,
 one public and one with a secret, all sign-in flows enabled. It prints the
 environment variables that point the SDKs and this tool at it. Codes that
-Cognito would email are kept in the outbox: GET /_local/messages.`,
+Cognito would email are kept in the outbox: GET /_local/messages.
+
+With --lambda-endpoint the pools' Lambda triggers (the ARNs of their
+LambdaConfig) are invoked through the AWS Lambda Invoke API at that URL, e.g.
+http://127.0.0.1:3001, where "sam local start-lambda" serves by default; the
+function name is taken from the ARN. Requests are signed with the AWS
+credentials of the environment, or dummy ones when there are none (local
+runners do not check them). Without it, triggers are skipped with a warning.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.memory && !cmd.Flags().Changed("data") {
@@ -73,6 +84,7 @@ Cognito would email are kept in the outbox: GET /_local/messages.`,
 	f.BoolVar(&opts.memory, "memory", false, "keep everything in memory (lost at exit)")
 	f.StringVar(&opts.region, "region", "eu-west-1", "region of the pools the server creates")
 	f.StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	f.StringVar(&opts.lambdaEndpoint, "lambda-endpoint", "", "URL of a Lambda Invoke API to run the pools' triggers with, e.g. http://127.0.0.1:3001 (sam local start-lambda)")
 	f.BoolVar(&opts.iam, "iam", false, "verify the SigV4 signature of admin calls: only AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of this command's environment are accepted")
 	return cmd
 }
@@ -102,6 +114,13 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 		}
 		opts.iamCredentials = &emulator.IAMCredentials{AccessKeyID: key, SecretAccessKey: secret}
 		serverOpts = append(serverOpts, emulator.WithIAMCredentials(*opts.iamCredentials))
+	}
+	if opts.lambdaEndpoint != "" {
+		inv, err := lambdainvoke.New(ctx, opts.lambdaEndpoint)
+		if err != nil {
+			return fmt.Errorf("--lambda-endpoint: %w", err)
+		}
+		serverOpts = append(serverOpts, emulator.WithLambdaInvoker(inv))
 	}
 	if err := os.MkdirAll(opts.dataDir, 0o700); err != nil {
 		return fmt.Errorf("creating data directory: %w", err)
@@ -136,7 +155,7 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 		ls.srv.Close()
 		return fmt.Errorf("creating the default pool: %w", err)
 	}
-	printExports(stdout, ls.endpoint, opts.region, setup, opts.iam)
+	printExports(stdout, ls.endpoint, setup, opts)
 
 	select {
 	case err := <-ls.done:
@@ -239,22 +258,25 @@ func writeSecretFile(path, secret string) error {
 // printExports tells the user how to point the SDKs and this tool at the
 // server: shell export lines, and where to read codes. The secret itself is
 // never printed, only the file that holds it.
-func printExports(w io.Writer, endpoint, region string, s *localSetup, iam bool) {
+func printExports(w io.Writer, endpoint string, s *localSetup, opts localOptions) {
 	adminLine := "# Admin calls need any AWS credentials, e.g. AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local."
-	if iam {
+	if opts.iam {
 		adminLine = "# Admin calls must be signed with the AWS credentials this server was started with (--iam)."
 	}
 	lines := []string{
 		"# Local Cognito is running. Point the AWS SDKs and `cognito` at it:",
 		"export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=" + endpoint,
-		"export AWS_REGION=" + region,
+		"export AWS_REGION=" + opts.region,
 		"export COGNITO_USER_POOL_ID=" + s.poolID,
 		"export COGNITO_CLIENT_ID=" + s.publicClientID,
 		"# The app client with a secret is " + s.secretClientID + "; its secret is in " + s.secretFile + " (mode 0600):",
 		"#   export COGNITO_CLIENT_ID=" + s.secretClientID + " COGNITO_CLIENT_SECRET=\"$(cat " + shellQuote(s.secretFile) + ")\"",
 		adminLine,
-		"# Confirmation codes and other messages: curl " + endpoint + "/_local/messages",
 	}
+	if opts.lambdaEndpoint != "" {
+		lines = append(lines, "# Lambda triggers are invoked through the Lambda Invoke API at "+opts.lambdaEndpoint+".")
+	}
+	lines = append(lines, "# Confirmation codes and other messages: curl "+endpoint+"/_local/messages")
 	fmt.Fprintln(w, strings.Join(lines, "\n"))
 }
 

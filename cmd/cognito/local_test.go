@@ -8,9 +8,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -368,5 +370,59 @@ func TestLocalIAMNeedsCredentials(t *testing.T) {
 	cmd.SetArgs([]string{"local", "--memory", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--iam"})
 	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "AWS_SECRET_ACCESS_KEY") {
 		t.Fatalf("cognito local --iam without credentials: %v", err)
+	}
+}
+
+// With --lambda-endpoint the server runs the pools' triggers through the
+// Lambda Invoke API at that URL, and says so in its banner.
+func TestLocalLambdaEndpoint(t *testing.T) {
+	var mu sync.Mutex
+	var invoked []string
+	runner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		invoked = append(invoked, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		io.WriteString(w, `{"response":{"autoConfirmUser":true}}`)
+	}))
+	defer runner.Close()
+	run := startLocal(t, "--memory", "--data", t.TempDir(), "--lambda-endpoint", runner.URL)
+	if !strings.Contains(run.stdout.String(), "Lambda Invoke API at "+runner.URL) {
+		t.Errorf("the banner does not name the Lambda endpoint:\n%s", run.stdout)
+	}
+
+	ctx := context.Background()
+	admin := run.client()
+	pool, err := admin.CreateUserPool(ctx, &cip.CreateUserPoolInput{
+		PoolName:     aws.String("with-triggers"),
+		LambdaConfig: &types.LambdaConfigType{PreSignUp: aws.String("arn:aws:lambda:eu-west-1:123456789012:function:pre-sign-up")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("app")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.SignUp(ctx, &cip.SignUpInput{
+		ClientId: client.UserPoolClient.ClientId, Username: aws.String("ana"), Password: aws.String("Sup3r-secret!"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"POST /2015-03-31/functions/pre-sign-up/invocations"}; !slices.Equal(invoked, want) {
+		t.Errorf("the runner received %q, want %q", invoked, want)
+	}
+}
+
+// A --lambda-endpoint that is not an http(s) URL is refused before serving.
+func TestLocalRejectsBadLambdaEndpoint(t *testing.T) {
+	for _, endpoint := range []string{"127.0.0.1:3001", "ftp://127.0.0.1:3001", "http://"} {
+		cmd := newRootCommand(&bytes.Buffer{}, &bytes.Buffer{})
+		cmd.SetArgs([]string{"local", "--memory", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--lambda-endpoint", endpoint})
+		err := cmd.ExecuteContext(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "--lambda-endpoint") || !strings.Contains(err.Error(), "http") {
+			t.Errorf("--lambda-endpoint %q: %v, want an error that says the flag needs an http or https URL", endpoint, err)
+		}
 	}
 }
