@@ -140,7 +140,7 @@ func (s *Server) mfaChallenge(st *state, c *caller, u *user, prog progress, fact
 			attr = "email"
 		}
 		rec.Code = randomString("0123456789", 6)
-		d, err := s.send(st, c.pool, u, PurposeMFA, attr, rec.Code, "")
+		d, err := s.send(st, c.pool, u, PurposeMFA, attr, rec.Code, "", nil)
 		if err != nil {
 			return nil, err
 		}

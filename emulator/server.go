@@ -187,14 +187,19 @@ func (s *Server) Messages(ctx context.Context, username string) ([]Message, erro
 // Message is one email or SMS the server sent (to nobody: it is kept in the
 // outbox, where a test or a person reads the code).
 type Message struct {
-	UserPoolID  string    `json:"userPoolId"`
-	Username    string    `json:"username"`
-	Destination string    `json:"destination"`
-	Medium      string    `json:"medium"`  // EMAIL or SMS
-	Purpose     string    `json:"purpose"` // one of the Purpose constants
-	Code        string    `json:"code"`
-	Link        string    `json:"link,omitempty"` // the confirmation link of a sign-up email, with DefaultEmailOption CONFIRM_WITH_LINK
-	SentAt      time.Time `json:"sentAt"`
+	UserPoolID  string `json:"userPoolId"`
+	Username    string `json:"username"`
+	Destination string `json:"destination"`
+	Medium      string `json:"medium"`  // EMAIL or SMS
+	Purpose     string `json:"purpose"` // one of the Purpose constants
+	Code        string `json:"code"`
+	Link        string `json:"link,omitempty"` // the confirmation link of a sign-up email, with DefaultEmailOption CONFIRM_WITH_LINK
+	// Subject and Text are the message as the pool's CustomMessage
+	// trigger wrote it, the code in its place; empty for Cognito's own
+	// text.
+	Subject string    `json:"subject,omitempty"`
+	Text    string    `json:"text,omitempty"`
+	SentAt  time.Time `json:"sentAt"`
 }
 
 // Purposes of the messages in the outbox.

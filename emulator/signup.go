@@ -46,6 +46,12 @@ func (s *Server) signUp(ctx context.Context, c *caller, in *cip.SignUpInput) (*c
 	if err := s.preSignUp(ctx, p, c.client, sourcePreSignUp, u, in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}
+	var text *customText
+	if u.Status != statusConfirmed {
+		if text, err = s.customMessage(ctx, p, c.client, u, sourceMessageSignUp, in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
 	var sent *types.CodeDeliveryDetailsType
 	var session string
 	err = s.update(ctx, func(st *state) error {
@@ -59,7 +65,7 @@ func (s *Server) signUp(ctx context.Context, c *caller, in *cip.SignUpInput) (*c
 			return nil // confirmed by the PreSignUp trigger: no code to send
 		}
 		if attr := deliveryAttribute(p, u, false); attr != "" {
-			if sent, err = s.deliverSignUpCode(st, c, p, u, attr); err != nil {
+			if sent, err = s.deliverSignUpCode(st, c, p, u, attr, text); err != nil {
 				return err
 			}
 		}
@@ -165,7 +171,8 @@ func (s *Server) confirmSignUp(ctx context.Context, c *caller, in *cip.ConfirmSi
 }
 
 func (s *Server) resendConfirmationCode(ctx context.Context, c *caller, in *cip.ResendConfirmationCodeInput) (*cip.ResendConfirmationCodeOutput, error) {
-	sent, err := s.sendUserCode(ctx, c, aws.ToString(in.Username), func(st *state, p *pool, u *user) (*types.CodeDeliveryDetailsType, error) {
+	c.metadata = in.ClientMetadata
+	sent, err := s.sendUserCode(ctx, c, aws.ToString(in.Username), sourceMessageResendCode, func(st *state, p *pool, u *user, text *customText) (*types.CodeDeliveryDetailsType, error) {
 		if u.Status != statusUnconfirmed {
 			return nil, invalidParameter("User is already confirmed.")
 		}
@@ -173,7 +180,7 @@ func (s *Server) resendConfirmationCode(ctx context.Context, c *caller, in *cip.
 		if attr == "" {
 			return nil, invalidParameter("Auto verification not turned on.")
 		}
-		return s.deliverSignUpCode(st, c, p, u, attr)
+		return s.deliverSignUpCode(st, c, p, u, attr, text)
 	})
 	if err != nil {
 		return nil, err
@@ -182,13 +189,29 @@ func (s *Server) resendConfirmationCode(ctx context.Context, c *caller, in *cip.
 }
 
 // sendUserCode serves the actions that send a code to the user a caller
-// names (ResendConfirmationCode, ForgotPassword): send delivers it. An
-// unknown user is UserNotFoundException, or, when the client hides user
-// existence, a delivery that looks real.
-func (s *Server) sendUserCode(ctx context.Context, c *caller, name string, send func(st *state, p *pool, u *user) (*types.CodeDeliveryDetailsType, error)) (*types.CodeDeliveryDetailsType, error) {
+// names (ResendConfirmationCode, ForgotPassword): send delivers it, with
+// the text the pool's CustomMessage trigger gives for source (asked
+// before the write, from the user as read then). An unknown user is
+// UserNotFoundException, or, when the client hides user existence, a
+// delivery that looks real.
+func (s *Server) sendUserCode(ctx context.Context, c *caller, name, source string, send func(st *state, p *pool, u *user, text *customText) (*types.CodeDeliveryDetailsType, error)) (*types.CodeDeliveryDetailsType, error) {
+	var text *customText
+	if c.pool.hasTrigger(triggerCustomMessage) {
+		var u *user
+		err := s.view(ctx, func(st *state) (err error) {
+			u, err = st.user(c.pool, name)
+			return err
+		})
+		if err == nil {
+			text, err = s.customMessage(ctx, c.pool, c.client, u, source, c.metadata)
+		}
+		if err != nil && !isNotFound(err) {
+			return nil, err
+		}
+	}
 	var sent *types.CodeDeliveryDetailsType
 	err := s.withNamedUser(ctx, c, name, errHiddenUser, func(st *state, u *user) (err error) {
-		sent, err = send(st, c.pool, u)
+		sent, err = send(st, c.pool, u, text)
 		return err
 	})
 	if errors.Is(err, errHiddenUser) {
@@ -217,9 +240,9 @@ func fakeDelivery(p *pool, name string) *types.CodeDeliveryDetailsType {
 // a confirmation link as Cognito's does (its confirmUser endpoint with the
 // client, the user and the code), which the outbox keeps in Message.Link;
 // the code works with ConfirmSignUp either way.
-func (s *Server) deliverSignUpCode(st *state, c *caller, p *pool, u *user, attr string) (*types.CodeDeliveryDetailsType, error) {
+func (s *Server) deliverSignUpCode(st *state, c *caller, p *pool, u *user, attr string, text *customText) (*types.CodeDeliveryDetailsType, error) {
 	if attr != "email" || !p.confirmsWithLink() {
-		return s.deliverCode(st, p, u, PurposeSignUp, attr, signUpCodeValidity)
+		return s.deliverCode(st, p, u, PurposeSignUp, attr, signUpCodeValidity, text)
 	}
 	value, err := s.newCode(st, p, u, PurposeSignUp, attr, signUpCodeValidity)
 	if err != nil {
@@ -228,7 +251,7 @@ func (s *Server) deliverSignUpCode(st *state, c *caller, p *pool, u *user, attr 
 	link := c.baseURL + "/confirmUser?" + url.Values{
 		"client_id": {c.client.ID}, "user_name": {u.Username}, "confirmation_code": {value},
 	}.Encode()
-	return s.send(st, p, u, PurposeSignUp, attr, value, link)
+	return s.send(st, p, u, PurposeSignUp, attr, value, link, text)
 }
 
 func (s *Server) forgotPassword(ctx context.Context, c *caller, in *cip.ForgotPasswordInput) (*cip.ForgotPasswordOutput, error) {
@@ -242,7 +265,7 @@ func (s *Server) forgotPassword(ctx context.Context, c *caller, in *cip.ForgotPa
 	if err := s.migrateToReset(ctx, c, aws.ToString(in.Username)); err != nil {
 		return nil, err
 	}
-	sent, err := s.sendUserCode(ctx, c, aws.ToString(in.Username), func(st *state, p *pool, u *user) (*types.CodeDeliveryDetailsType, error) {
+	sent, err := s.sendUserCode(ctx, c, aws.ToString(in.Username), sourceMessageForgotPassword, func(st *state, p *pool, u *user, text *customText) (*types.CodeDeliveryDetailsType, error) {
 		if !u.Enabled {
 			return nil, errUserDisabled
 		}
@@ -250,7 +273,7 @@ func (s *Server) forgotPassword(ctx context.Context, c *caller, in *cip.ForgotPa
 		if attr == "" {
 			return nil, invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 		}
-		return s.deliverCode(st, p, u, PurposeForgotPassword, attr, forgotCodeValidity)
+		return s.deliverCode(st, p, u, PurposeForgotPassword, attr, forgotCodeValidity, text)
 	})
 	if err != nil {
 		return nil, err

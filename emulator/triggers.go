@@ -536,7 +536,7 @@ func (s *Server) migrateUser(ctx context.Context, c *caller, name, password, sou
 		if u.Attributes[attr] == "" {
 			return nil
 		}
-		_, err := s.send(st, p, u, PurposeWelcome, attr, "", "")
+		_, err := s.send(st, p, u, PurposeWelcome, attr, "", "", nil)
 		return err
 	})
 	if err != nil {
@@ -544,4 +544,79 @@ func (s *Server) migrateUser(ctx context.Context, c *caller, name, password, sou
 	}
 	s.log.Info("user migrated", "userPoolId", p.ID, "sub", u.Attributes["sub"], "status", u.Status)
 	return u, nil
+}
+
+// Trigger sources of CustomMessage, one per reason for a message.
+const (
+	sourceMessageSignUp          = "CustomMessage_SignUp"
+	sourceMessageResendCode      = "CustomMessage_ResendCode"
+	sourceMessageForgotPassword  = "CustomMessage_ForgotPassword"
+	sourceMessageAdminCreateUser = "CustomMessage_AdminCreateUser"
+	sourceMessageUpdateAttribute = "CustomMessage_UpdateUserAttribute"
+	sourceMessageVerifyAttribute = "CustomMessage_VerifyUserAttribute"
+)
+
+// Placeholders of a CustomMessage answer: where the code (or temporary
+// password) and the username go.
+const (
+	codePlaceholder     = "{####}"
+	usernamePlaceholder = "{username}"
+)
+
+// customText is a message's text as the pool's CustomMessage trigger wrote
+// it, with codePlaceholder (and, for an invitation, usernamePlaceholder)
+// marking where the values go. A nil *customText is Cognito's own text.
+type customText struct{ subject, email, sms string }
+
+// customMessage asks the pool's CustomMessage trigger for the text of a
+// message to u, sent for source; nil when the pool has no such trigger or
+// the function leaves the text to Cognito.
+func (s *Server) customMessage(ctx context.Context, p *pool, cl *appClient, u *user, source string, metadata map[string]string) (*customText, error) {
+	if !p.hasTrigger(triggerCustomMessage) {
+		return nil, nil
+	}
+	attrs := make(map[string]any, len(u.Attributes)+1)
+	for k, v := range eventAttributes(u) {
+		attrs[k] = v
+	}
+	ev := &events.CognitoEventUserPoolsCustomMessage{
+		CognitoEventUserPoolsHeader: s.eventHeader(p, cl, source, u.Username),
+		Request:                     events.CognitoEventUserPoolsCustomMessageRequest{UserAttributes: attrs, CodeParameter: codePlaceholder, ClientMetadata: metadata},
+	}
+	if source == sourceMessageAdminCreateUser {
+		ev.Request.UsernameParameter = usernamePlaceholder
+	}
+	if _, err := s.callTrigger(ctx, p, triggerCustomMessage, source, ev); err != nil {
+		return nil, err
+	}
+	r := ev.Response
+	if r.EmailMessage == "" && r.SMSMessage == "" {
+		return nil, nil
+	}
+	return &customText{subject: r.EmailSubject, email: r.EmailMessage, sms: r.SMSMessage}, nil
+}
+
+// render is the subject and text of a message by medium with secret and
+// username in their places; empty for Cognito's own text. AWS: the
+// function's message "must include the codeParameter value"; one without
+// it, for a message that carries a code, is an invalid response.
+func (t *customText) render(medium, secret, username string) (subject, text string, err error) {
+	if t == nil {
+		return "", "", nil
+	}
+	text = t.email
+	if medium == "SMS" {
+		text = t.sms
+	}
+	if text == "" {
+		return "", "", nil
+	}
+	if secret != "" && !strings.Contains(text, codePlaceholder) {
+		return "", "", newError(excInvalidLambdaResponse, "The CustomMessage response's %s message has no %s for the code.", strings.ToLower(medium), codePlaceholder)
+	}
+	text = strings.NewReplacer(codePlaceholder, secret, usernamePlaceholder, username).Replace(text)
+	if medium == "EMAIL" {
+		subject = t.subject
+	}
+	return subject, text, nil
 }

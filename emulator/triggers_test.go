@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/cognitokit/cognito/cognitotest"
+	"github.com/cognitokit/cognito/emulator"
 	"github.com/cognitokit/cognito/jwtverify"
 )
 
@@ -471,4 +473,84 @@ func TestTriggerUserMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	signIn(t, srv, "bob", password)
+}
+
+// TestTriggerCustomMessage: the function's text, with the code in the
+// place of {####}, goes to the outbox for each reason AWS names; a text
+// without the placeholder is refused.
+func TestTriggerCustomMessage(t *testing.T) {
+	var rec recorder
+	srv := cognitotest.NewServer(t, cognitotest.WithTrigger(cognitotest.CustomMessage, recorded(&rec, func(_ context.Context, ev *events.CognitoEventUserPoolsCustomMessage) error {
+		if ev.Request.ClientMetadata["broken"] == "yes" {
+			ev.Response.EmailMessage = "no code here"
+			return nil
+		}
+		ev.Response.EmailSubject = "Welcome to Acme (" + ev.TriggerSource + ")"
+		ev.Response.EmailMessage = "Hello " + ev.Request.UsernameParameter + ", your code is " + ev.Request.CodeParameter
+		return nil
+	})))
+	c := sdk(srv)
+	last := func(name string) emulator.Message {
+		t.Helper()
+		msgs := srv.Messages(name)
+		if len(msgs) == 0 {
+			t.Fatalf("no message for %s", name)
+		}
+		return msgs[len(msgs)-1]
+	}
+	check := func(name, source string) {
+		t.Helper()
+		m := last(name)
+		if m.Subject != "Welcome to Acme ("+source+")" || !strings.HasSuffix(m.Text, "your code is "+m.Code) || m.Code == "" {
+			t.Errorf("%s message = %+v", source, m)
+		}
+		checkHeader(t, srv, rec.last(t), "1", source, rec.last(t)["userName"].(string), rec.last(t)["callerContext"].(map[string]any)["clientId"].(string))
+		if r := request(rec.last(t)); r["codeParameter"] != "{####}" {
+			t.Errorf("%s request = %v", source, r)
+		}
+	}
+	signUp(t, srv, "ana", password)
+	check("ana", "CustomMessage_SignUp")
+	if _, err := c.ResendConfirmationCode(t.Context(), &cip.ResendConfirmationCodeInput{ClientId: aws.String(srv.ClientID), Username: aws.String("ana")}); err != nil {
+		t.Fatal(err)
+	}
+	check("ana", "CustomMessage_ResendCode")
+	if err := tryConfirm(t, srv, "ana", last("ana").Code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ForgotPassword(t.Context(), &cip.ForgotPasswordInput{ClientId: aws.String(srv.ClientID), Username: aws.String("ana")}); err != nil {
+		t.Fatal(err)
+	}
+	check("ana", "CustomMessage_ForgotPassword")
+	tokens := signIn(t, srv, "ana", password)
+	if _, err := c.UpdateUserAttributes(t.Context(), &cip.UpdateUserAttributesInput{AccessToken: tokens.AccessToken, UserAttributes: attrs("email", "ana2@example.com")}); err != nil {
+		t.Fatal(err)
+	}
+	check("ana", "CustomMessage_UpdateUserAttribute")
+	if _, err := c.GetUserAttributeVerificationCode(t.Context(), &cip.GetUserAttributeVerificationCodeInput{AccessToken: tokens.AccessToken, AttributeName: aws.String("email")}); err != nil {
+		t.Fatal(err)
+	}
+	check("ana", "CustomMessage_VerifyUserAttribute")
+
+	// An invitation: the username's placeholder is given, and filled in.
+	if _, err := c.AdminCreateUser(t.Context(), &cip.AdminCreateUserInput{
+		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("bob"), UserAttributes: attrs("email", emailFor("bob")),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if m := last("bob"); m.Purpose != emulator.PurposeInvitation || m.Text != "Hello bob, your code is "+m.Code {
+		t.Errorf("invitation = %+v", m)
+	}
+
+	// A text without {####}: refused, and nothing is sent or created.
+	_, err := c.SignUp(t.Context(), &cip.SignUpInput{
+		ClientId: aws.String(srv.ClientID), Username: aws.String("carla"), Password: aws.String(password),
+		UserAttributes: attrs("email", emailFor("carla")), ClientMetadata: map[string]string{"broken": "yes"},
+	})
+	expectErr[*types.InvalidLambdaResponseException](t, err, "")
+	if len(srv.Messages("carla")) != 0 {
+		t.Error("a refused message was sent")
+	}
+	_, err = c.AdminGetUser(t.Context(), &cip.AdminGetUserInput{UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("carla")})
+	expectErr[*types.UserNotFoundException](t, err, "")
 }

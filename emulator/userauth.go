@@ -224,7 +224,7 @@ func (s *Server) otpChallenge(st *state, c *caller, u *user, factor string, prog
 		Name: factor, UsernameKey: c.pool.usernameKey(u.Username), Progress: prog,
 		Code: randomString("0123456789", 6), FirstFactor: true,
 	}
-	d, err := s.send(st, c.pool, u, PurposeMFA, attr, rec.Code, "")
+	d, err := s.send(st, c.pool, u, PurposeMFA, attr, rec.Code, "", nil)
 	if err != nil {
 		return nil, err
 	}

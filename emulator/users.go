@@ -94,12 +94,12 @@ const (
 // deliverCode makes a new code for u, replacing any earlier one for the same
 // purpose, and "sends" it to attribute (email or phone_number): the message
 // goes to the outbox.
-func (s *Server) deliverCode(st *state, p *pool, u *user, purpose, attribute string, validity time.Duration) (*types.CodeDeliveryDetailsType, error) {
+func (s *Server) deliverCode(st *state, p *pool, u *user, purpose, attribute string, validity time.Duration, text *customText) (*types.CodeDeliveryDetailsType, error) {
 	value, err := s.newCode(st, p, u, purpose, attribute, validity)
 	if err != nil {
 		return nil, err
 	}
-	return s.send(st, p, u, purpose, attribute, value, "")
+	return s.send(st, p, u, purpose, attribute, value, "", text)
 }
 
 // newCode stores a new code for u, replacing any earlier one for the same
@@ -119,16 +119,21 @@ func attributeOrEmpty(purpose, attribute string) string {
 	return ""
 }
 
-// send appends a message to the outbox — secret, and link when not empty —
+// send appends a message to the outbox — secret, and link when not empty,
+// with the text of the pool's CustomMessage trigger when text is set —
 // and returns its delivery details.
-func (s *Server) send(st *state, p *pool, u *user, purpose, attribute, secret, link string) (*types.CodeDeliveryDetailsType, error) {
+func (s *Server) send(st *state, p *pool, u *user, purpose, attribute, secret, link string, text *customText) (*types.CodeDeliveryDetailsType, error) {
 	medium := "EMAIL"
 	if attribute == "phone_number" {
 		medium = "SMS"
 	}
+	subject, body, err := text.render(medium, secret, u.Username)
+	if err != nil {
+		return nil, err
+	}
 	m := &Message{
 		UserPoolID: p.ID, Username: u.Username, Destination: u.Attributes[attribute],
-		Medium: medium, Purpose: purpose, Code: secret, Link: link, SentAt: s.now(),
+		Medium: medium, Purpose: purpose, Code: secret, Link: link, Subject: subject, Text: body, SentAt: s.now(),
 	}
 	if err := st.appendMessage(m); err != nil {
 		return nil, err

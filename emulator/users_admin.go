@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -45,6 +46,30 @@ func (s *Server) withAdminUser(ctx context.Context, poolID, username *string, wr
 	})
 }
 
+// adminMessage asks the CustomMessage trigger of the pool poolID names for
+// the text of a message to the user username names, sent for source by an
+// administrator's action (nil when the pool has no such trigger). The user
+// is read before the action's write; an unknown one is left for the
+// action to report.
+func (s *Server) adminMessage(ctx context.Context, poolID, username *string, source string, metadata map[string]string) (*customText, error) {
+	var (
+		p *pool
+		u *user
+	)
+	err := s.withAdminUser(ctx, poolID, username, false, func(_ *state, pl *pool, us *user) error {
+		p, u = pl, us
+		return nil
+	})
+	var apiErr *apiError
+	switch {
+	case errors.As(err, &apiErr) || isNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return s.customMessage(ctx, p, nil, u, source, metadata)
+}
+
 func (s *Server) adminCreateUser(ctx context.Context, _ *caller, in *cip.AdminCreateUserInput) (*cip.AdminCreateUserOutput, error) {
 	if !slices.Contains([]types.MessageActionType{"", "RESEND", "SUPPRESS"}, in.MessageAction) {
 		return nil, invalidParameter("Invalid MessageAction %q.", truncate(string(in.MessageAction), 32))
@@ -73,8 +98,12 @@ func (s *Server) adminCreateUser(ctx context.Context, _ *caller, in *cip.AdminCr
 	}
 
 	if in.MessageAction == "RESEND" {
+		text, err := s.adminMessage(ctx, in.UserPoolId, in.Username, sourceMessageAdminCreateUser, in.ClientMetadata)
+		if err != nil {
+			return nil, err
+		}
 		var out *user
-		err := s.update(ctx, func(st *state) error {
+		err = s.update(ctx, func(st *state) error {
 			u, err := st.adminUser(p, username)
 			if err != nil {
 				return err
@@ -85,7 +114,7 @@ func (s *Server) adminCreateUser(ctx context.Context, _ *caller, in *cip.AdminCr
 			if err := s.setTemporaryPassword(p, u, password); err != nil {
 				return err
 			}
-			if err := s.invite(st, p, u, mediums, password); err != nil {
+			if err := s.invite(st, p, u, mediums, password, text); err != nil {
 				return err
 			}
 			out = u
@@ -109,6 +138,12 @@ func (s *Server) adminCreateUser(ctx context.Context, _ *caller, in *cip.AdminCr
 	if err := s.preSignUp(ctx, p, nil, sourcePreSignUpAdmin, u, in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}
+	var text *customText
+	if in.MessageAction != "SUPPRESS" {
+		if text, err = s.customMessage(ctx, p, nil, u, sourceMessageAdminCreateUser, in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
 	err = s.update(ctx, func(st *state) error {
 		if _, err := st.pool(p.ID); err != nil {
 			return err
@@ -122,7 +157,7 @@ func (s *Server) adminCreateUser(ctx context.Context, _ *caller, in *cip.AdminCr
 		if in.MessageAction == "SUPPRESS" {
 			return nil
 		}
-		return s.invite(st, p, u, mediums, password)
+		return s.invite(st, p, u, mediums, password, text)
 	})
 	if err != nil {
 		return nil, err
@@ -159,7 +194,7 @@ func (s *Server) temporaryPasswordExpiry(p *pool) time.Time {
 
 // invite sends the temporary password to the user, by the mediums asked
 // for (by default the email, or else the phone number).
-func (s *Server) invite(st *state, p *pool, u *user, mediums []string, password string) error {
+func (s *Server) invite(st *state, p *pool, u *user, mediums []string, password string, text *customText) error {
 	if len(mediums) == 0 {
 		mediums = []string{"EMAIL"}
 		if u.Attributes["email"] == "" {
@@ -171,7 +206,7 @@ func (s *Server) invite(st *state, p *pool, u *user, mediums []string, password 
 		if u.Attributes[attr] == "" {
 			continue
 		}
-		if _, err := s.send(st, p, u, PurposeInvitation, attr, password, ""); err != nil {
+		if _, err := s.send(st, p, u, PurposeInvitation, attr, password, "", text); err != nil {
 			return err
 		}
 	}
@@ -276,7 +311,11 @@ func (s *Server) adminSetUserPassword(ctx context.Context, _ *caller, in *cip.Ad
 // the code sent here. A disabled user is NotAuthorizedException, as on
 // AWS.
 func (s *Server) adminResetUserPassword(ctx context.Context, _ *caller, in *cip.AdminResetUserPasswordInput) (*cip.AdminResetUserPasswordOutput, error) {
-	err := s.withAdminUser(ctx, in.UserPoolId, in.Username, true, func(st *state, p *pool, u *user) error {
+	text, err := s.adminMessage(ctx, in.UserPoolId, in.Username, sourceMessageForgotPassword, in.ClientMetadata)
+	if err != nil {
+		return nil, err
+	}
+	err = s.withAdminUser(ctx, in.UserPoolId, in.Username, true, func(st *state, p *pool, u *user) error {
 		if !u.Enabled {
 			return errUserDisabled
 		}
@@ -284,7 +323,7 @@ func (s *Server) adminResetUserPassword(ctx context.Context, _ *caller, in *cip.
 		if attr == "" {
 			return invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 		}
-		if _, err := s.deliverCode(st, p, u, PurposeForgotPassword, attr, forgotCodeValidity); err != nil {
+		if _, err := s.deliverCode(st, p, u, PurposeForgotPassword, attr, forgotCodeValidity, text); err != nil {
 			return err
 		}
 		u.Status, u.Modified = statusResetRequired, s.now()
@@ -297,8 +336,15 @@ func (s *Server) adminResetUserPassword(ctx context.Context, _ *caller, in *cip.
 }
 
 func (s *Server) adminUpdateUserAttributes(ctx context.Context, _ *caller, in *cip.AdminUpdateUserAttributesInput) (*cip.AdminUpdateUserAttributesOutput, error) {
-	err := s.withAdminUser(ctx, in.UserPoolId, in.Username, true, func(st *state, p *pool, u *user) error {
-		_, err := s.changeAttributes(st, p, u, in.UserAttributes, byAdmin)
+	var text *customText
+	var err error
+	if changesContact(in.UserAttributes) {
+		if text, err = s.adminMessage(ctx, in.UserPoolId, in.Username, sourceMessageUpdateAttribute, in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
+	err = s.withAdminUser(ctx, in.UserPoolId, in.Username, true, func(st *state, p *pool, u *user) error {
+		_, err := s.changeAttributes(st, p, u, in.UserAttributes, byAdmin, text)
 		return err
 	})
 	if err != nil {

@@ -69,8 +69,15 @@ func (s *Server) updateUserAttributes(ctx context.Context, c *caller, in *cip.Up
 			return nil, errUnauthorizedAttribute
 		}
 	}
+	var text *customText
+	var err error
+	if changesContact(in.UserAttributes) {
+		if text, err = s.customMessage(ctx, c.pool, c.client, c.subject.user, sourceMessageUpdateAttribute, in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
 	var deliveries []types.CodeDeliveryDetailsType
-	err := s.withSubject(ctx, c, func(st *state, p *pool, u *user) error {
+	err = s.withSubject(ctx, c, func(st *state, p *pool, u *user) error {
 		cl, err := subjectClient(st, c.subject)
 		if err != nil {
 			return err
@@ -78,7 +85,7 @@ func (s *Server) updateUserAttributes(ctx context.Context, c *caller, in *cip.Up
 		if err := cl.checkWritable(in.UserAttributes); err != nil {
 			return err
 		}
-		ds, err := s.changeAttributes(st, p, u, in.UserAttributes, byUser)
+		ds, err := s.changeAttributes(st, p, u, in.UserAttributes, byUser, text)
 		for _, d := range ds {
 			deliveries = append(deliveries, *d)
 		}
@@ -100,7 +107,16 @@ func (s *Server) updateUserAttributes(ctx context.Context, c *caller, in *cip.Up
 // holdsChange): the old value stays, verified and a sign-in alias; the new
 // one is kept in u.Pending and the code goes to it; VerifyUserAttribute
 // (or an administrator's <attribute>_verified=true) makes it the value.
-func (s *Server) changeAttributes(st *state, p *pool, u *user, attrs []types.AttributeType, who attributeChange) ([]*types.CodeDeliveryDetailsType, error) {
+// changesContact reports whether attrs change an email or phone number,
+// which may send a verification code.
+func changesContact(attrs []types.AttributeType) bool {
+	return slices.ContainsFunc(attrs, func(a types.AttributeType) bool {
+		n := aws.ToString(a.Name)
+		return n == "email" || n == "phone_number"
+	})
+}
+
+func (s *Server) changeAttributes(st *state, p *pool, u *user, attrs []types.AttributeType, who attributeChange, text *customText) ([]*types.CodeDeliveryDetailsType, error) {
 	values, err := p.checkAttributes(attrs, who)
 	if err != nil {
 		return nil, err
@@ -149,7 +165,7 @@ func (s *Server) changeAttributes(st *state, p *pool, u *user, attrs []types.Att
 				u.Pending = make(map[string]string)
 			}
 			u.Pending[attr] = v
-			d, err := s.deliverCode(st, p, withAttribute(u, attr, v), PurposeVerifyAttribute, attr, attrCodeValidity)
+			d, err := s.deliverCode(st, p, withAttribute(u, attr, v), PurposeVerifyAttribute, attr, attrCodeValidity, text)
 			if err != nil {
 				return nil, err
 			}
@@ -172,7 +188,7 @@ func (s *Server) changeAttributes(st *state, p *pool, u *user, attrs []types.Att
 		}
 		u.Attributes[attr+"_verified"] = "false"
 		if slices.Contains(p.AutoVerified, attr) {
-			d, err := s.deliverCode(st, p, u, PurposeVerifyAttribute, attr, attrCodeValidity)
+			d, err := s.deliverCode(st, p, u, PurposeVerifyAttribute, attr, attrCodeValidity, text)
 			if err != nil {
 				return nil, err
 			}
@@ -380,15 +396,19 @@ func (s *Server) getUserAttributeVerificationCode(ctx context.Context, c *caller
 	if name != "email" && name != "phone_number" {
 		return nil, invalidParameter("Only email and phone_number can be verified.")
 	}
+	text, err := s.customMessage(ctx, c.pool, c.client, c.subject.user, sourceMessageVerifyAttribute, in.ClientMetadata)
+	if err != nil {
+		return nil, err
+	}
 	var sent *types.CodeDeliveryDetailsType
-	err := s.withSubject(ctx, c, func(st *state, p *pool, u *user) (err error) {
+	err = s.withSubject(ctx, c, func(st *state, p *pool, u *user) (err error) {
 		to := u
 		if v, ok := u.Pending[name]; ok {
 			to = withAttribute(u, name, v)
 		} else if u.Attributes[name] == "" {
 			return invalidParameter("The user has no %s to verify.", name)
 		}
-		sent, err = s.deliverCode(st, p, to, PurposeVerifyAttribute, name, attrCodeValidity)
+		sent, err = s.deliverCode(st, p, to, PurposeVerifyAttribute, name, attrCodeValidity, text)
 		return err
 	})
 	if err != nil {
