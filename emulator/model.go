@@ -72,7 +72,7 @@ type pool struct {
 	// PasswordHistorySize is Policies.PasswordPolicy.PasswordHistorySize
 	// (stored, not enforced yet).
 	PasswordHistorySize int32 `json:"passwordHistorySize,omitempty"`
-	// LambdaConfig holds the pool's triggers (stored; not invoked yet).
+	// LambdaConfig holds the pool's triggers (triggers.go).
 	LambdaConfig *types.LambdaConfigType `json:"lambdaConfig,omitempty"`
 }
 

@@ -449,11 +449,23 @@ func lambdaTriggers(c *types.LambdaConfigType) []string {
 	return names
 }
 
+// inertTriggers are the triggers of LambdaConfig the local Cognito keeps
+// but does not call yet.
+var inertTriggers = []string{"CustomSMSSender", "CustomEmailSender", "InboundFederation"}
+
 // warnInertSettings logs the settings p stores that the local Cognito does
-// not act on yet, so that they are never silently dropped.
+// not act on, so that they are never silently dropped: every trigger on a
+// server without a Lambda invoker (triggers.go), and those it does not
+// call yet.
 func (s *Server) warnInertSettings(p *pool) {
-	if names := lambdaTriggers(p.LambdaConfig); len(names) > 0 {
-		s.log.Warn("Lambda triggers are stored but not invoked by the local Cognito yet", "userPoolId", p.ID, "triggers", strings.Join(names, ","))
+	names := lambdaTriggers(p.LambdaConfig)
+	if len(names) > 0 && s.lambda == nil {
+		s.log.Warn("Lambda triggers are stored but not invoked: this server has no Lambda invoker (cognito local --lambda-endpoint, cognitotest.WithTrigger)",
+			"userPoolId", p.ID, "triggers", strings.Join(names, ","))
+		return
+	}
+	if inert := slices.DeleteFunc(names, func(n string) bool { return !slices.Contains(inertTriggers, n) }); len(inert) > 0 {
+		s.log.Warn("Lambda triggers are stored but not invoked by the local Cognito yet", "userPoolId", p.ID, "triggers", strings.Join(inert, ","))
 	}
 }
 
