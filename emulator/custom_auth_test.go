@@ -249,3 +249,38 @@ func TestCustomAuthRefused(t *testing.T) {
 	_, err = startCustom(t, plain, map[string]string{"USERNAME": "ana"})
 	expectErr[*types.InvalidParameterException](t, err, "Custom auth lambda trigger is not configured for the user pool.")
 }
+
+// TestCustomAuthAdmin: AdminInitiateAuth starts a custom sign-in too,
+// answered by AdminRespondToAuthChallenge.
+func TestCustomAuthAdmin(t *testing.T) {
+	var otp otpChallenge
+	srv := addClient(t, cognitotest.NewServer(t, otp.options()...), &cip.CreateUserPoolClientInput{
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth},
+	})
+	signUpConfirmed(t, srv, "ana", password)
+	c := sdk(srv)
+	init, err := c.AdminInitiateAuth(t.Context(), &cip.AdminInitiateAuthInput{
+		UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID), AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": "ana"},
+	})
+	if err != nil || init.ChallengeName != types.ChallengeNameTypeCustomChallenge {
+		t.Fatalf("AdminInitiateAuth: %v %+v", err, init)
+	}
+	// The public call cannot answer an administrator's challenge.
+	_, err = answerCustom(t, srv, init.Session, otp.lastCode(srv))
+	expectErr[*types.NotAuthorizedException](t, err, "")
+	init, err = c.AdminInitiateAuth(t.Context(), &cip.AdminInitiateAuthInput{
+		UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID), AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": "ana"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := c.AdminRespondToAuthChallenge(t.Context(), &cip.AdminRespondToAuthChallengeInput{
+		UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID), ChallengeName: types.ChallengeNameTypeCustomChallenge,
+		Session: init.Session, ChallengeResponses: map[string]string{"USERNAME": "ana", "ANSWER": otp.lastCode(srv)},
+	})
+	if err != nil || done.AuthenticationResult == nil {
+		t.Fatalf("AdminRespondToAuthChallenge: %v %+v", err, done)
+	}
+}

@@ -469,6 +469,10 @@ func signedInUser(st *state, p *pool, ukey, sub string) (*user, error) {
 // factor, and answers the authorization.
 func (s *Server) finishLogin(f *loginFlow, u *user) {
 	p := f.a.pool
+	if err := s.postAuthentication(f.r.Context(), f.caller(s), u, false); err != nil {
+		s.failed(f, &loginPage{Title: "Sign in", Form: "signin", Username: u.Username}, err)
+		return
+	}
 	now := s.now()
 	ls := &loginSession{UsernameKey: p.usernameKey(u.Username), Sub: u.Attributes["sub"], AuthTime: now, Expires: now.Add(loginSessionLife)}
 	token, hash := newRefreshToken()
