@@ -23,7 +23,9 @@
 // a user an administrator created, an MFA code — goes step by step:
 // SignIn (or AdminSignIn, for a back end) returns the tokens or the Step
 // Cognito asks for, and Answer answers it and returns the next one.
-// WithSRP proves the password without sending it.
+// WithSRP proves the password without sending it. SignInCustom (or
+// AdminSignInCustom) is a custom sign-in, whose challenges the user pool's
+// own Lambda functions make (StepCustomChallenge).
 //
 // NewFromEnv reads the configuration from COGNITO_USER_POOL_ID,
 // COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET and AWS_REGION; the SDK's own

@@ -63,6 +63,12 @@ var (
 	// out, refresh token expired, user gone); sign in again. The cause's
 	// kind matches too.
 	ErrSessionEnded = errors.New("session ended")
+	// ErrTriggerFailed: one of the user pool's Lambda triggers refused the
+	// request or failed (Cognito's UserLambdaValidationException,
+	// UnexpectedLambdaException, InvalidLambdaResponseException). The
+	// message ends with Cognito's reason, which quotes the function's own
+	// error message.
+	ErrTriggerFailed = errors.New("lambda trigger failed")
 	// ErrUnavailable: Cognito could not be reached (network, endpoint,
 	// timeout).
 	ErrUnavailable = errors.New("cognito unavailable")
@@ -74,7 +80,8 @@ var (
 // error code, and the underlying SDK error, which stays reachable with
 // errors.As (smithy.APIError, the SDK's typed exceptions). Its message is
 // for people, in the client's language; it never contains a password,
-// token, code or client secret.
+// token, code or client secret (an ErrTriggerFailed's ends with the
+// reason the pool's own function gave).
 type Error struct {
 	// Op is the operation, e.g. "Authenticate".
 	Op string
@@ -110,8 +117,15 @@ func (e *Error) Error() string {
 }
 
 // Message returns the message for people alone, in the client's language.
+// For ErrTriggerFailed it ends with Cognito's reason, e.g. "PreSignUp
+// failed with error <the function's message>.".
 func (e *Error) Message() string {
-	return message(e.Kind, e.lang)
+	m := message(e.Kind, e.lang)
+	var api smithy.APIError
+	if e.Kind == ErrTriggerFailed && errors.As(e.Err, &api) && api.ErrorMessage() != "" {
+		m = strings.TrimSuffix(m, ".") + ": " + api.ErrorMessage()
+	}
+	return m
 }
 
 // Is reports whether target is the error's Kind.
@@ -158,6 +172,8 @@ func kindOf(code, msg string) error {
 			return ErrTokenExpired
 		}
 		return ErrNotAuthorized
+	case "UserLambdaValidationException", "UnexpectedLambdaException", "InvalidLambdaResponseException":
+		return ErrTriggerFailed
 	case "RefreshTokenReuseException":
 		return ErrNotAuthorized
 	case "UserNotConfirmedException":

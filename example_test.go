@@ -187,3 +187,52 @@ func authenticatorApp(secret string, now time.Time) string {
 	}
 	return totp.Now(key, now)
 }
+
+// A custom sign-in: the user pool's own Lambda functions decide its
+// steps. Here they ask a question (on AWS: the pool's DefineAuthChallenge,
+// CreateAuthChallenge and VerifyAuthChallengeResponse triggers; in a test,
+// Go functions given to cognitotest.WithTrigger).
+func ExampleClient_SignInCustom() {
+	question := &customAuth{next: func() (map[string]string, string) {
+		return map[string]string{"question": "What is 3 + 4?"}, "7"
+	}}
+	srv, err := cognitotest.Start(question.options()...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	// The app client allows custom authentication.
+	_, err = srv.Client().UpdateUserPoolClient(context.Background(), &cip.UpdateUserPoolClientInput{
+		UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID), ExplicitAuthFlows: customFlows,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	client, err := cognito.New(ctx, configFor(srv))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	if _, err := client.Register(ctx, "ana@example.com", "Sup3r-secret!", nil); err != nil {
+		log.Fatal(err)
+	}
+	if err := client.Confirm(ctx, "ana@example.com", srv.LastCode("ana@example.com")); err != nil {
+		log.Fatal(err)
+	}
+
+	// The password first (proved with SRP), then the functions' questions;
+	// without WithPassword, their questions alone.
+	s, err := client.SignInCustom(ctx, "ana@example.com", cognito.WithPassword("Sup3r-secret!"))
+	for err == nil && s.Tokens == nil {
+		fmt.Println(s.Step.Kind, s.Step.Parameters["question"])
+		s, err = client.Answer(ctx, s, "7") // what the user answers
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("signed in:", s.Tokens.AccessToken != "")
+	// Output:
+	// CUSTOM_CHALLENGE What is 3 + 4?
+	// signed in: true
+}

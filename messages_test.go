@@ -10,7 +10,7 @@ func TestCatalogCoversEveryKindInEveryLanguage(t *testing.T) {
 		ErrInvalidCredentials, ErrUserNotConfirmed, ErrUserExists, ErrUserNotFound, ErrInvalidPassword,
 		ErrCodeMismatch, ErrCodeExpired, ErrTooManyRequests, ErrTokenExpired, ErrNotAuthorized,
 		ErrSecretHashRequired, ErrPasswordResetRequired, ErrPoolNotFound, ErrInvalidParameter,
-		ErrNoCredentials, ErrChallengeRequired, ErrSignInExpired, ErrDeviceNotRemembered, ErrSessionEnded, ErrUnavailable, ErrUnexpected,
+		ErrNoCredentials, ErrChallengeRequired, ErrSignInExpired, ErrDeviceNotRemembered, ErrSessionEnded, ErrTriggerFailed, ErrUnavailable, ErrUnexpected,
 	}
 	for _, lang := range Languages() {
 		if len(catalog[lang]) != len(kinds) {
@@ -52,6 +52,9 @@ func TestKindOf(t *testing.T) {
 		{"LimitExceededException", "Attempt limit exceeded", ErrTooManyRequests},
 		{"TooManyRequestsException", "", ErrTooManyRequests},
 		{"AliasExistsException", "", ErrUserExists},
+		{"UserLambdaValidationException", "PreSignUp failed with error no.", ErrTriggerFailed},
+		{"UnexpectedLambdaException", "", ErrTriggerFailed},
+		{"InvalidLambdaResponseException", "Unrecognizable lambda output", ErrTriggerFailed},
 		{"SomethingNewException", "", ErrUnexpected},
 	}
 	for _, tt := range tests {

@@ -26,6 +26,10 @@ import (
 //	for err == nil && s.Tokens == nil {
 //		s, err = client.Answer(ctx, s, ask(s.Step)) // the code, the new password...
 //	}
+//
+// SignInCustom (or AdminSignInCustom) starts a custom sign-in instead,
+// whose steps the user pool's own Lambda functions decide; each of their
+// challenges is a StepCustomChallenge, answered with Answer too.
 
 // StepKind is a step Cognito asks for before it issues tokens; its value
 // is the name of Cognito's challenge.
@@ -57,6 +61,14 @@ const (
 	// StepSelectFactor: a choice-based sign-in offers several first
 	// factors. Answer: one of Step.Options.
 	StepSelectFactor StepKind = "SELECT_CHALLENGE"
+	// StepCustomChallenge: a challenge of the user pool's own functions,
+	// in a custom sign-in (SignInCustom): Step.Parameters are the public
+	// parameters its CreateAuthChallenge function set, and Cognito's
+	// USERNAME. Answer: the user's answer, which its
+	// VerifyAuthChallengeResponse function checks. A wrong answer is not
+	// an error: the DefineAuthChallenge function decides what follows —
+	// another StepCustomChallenge, or ErrInvalidCredentials.
+	StepCustomChallenge StepKind = "CUSTOM_CHALLENGE"
 )
 
 // Step is what a sign-in waits for.
@@ -68,7 +80,8 @@ type Step struct {
 	Options []string
 	// TOTP is the secret to add to an authenticator app (StepSetUpTOTP).
 	TOTP *TOTPSecret
-	// Parameters are the challenge's parameters as Cognito sent them.
+	// Parameters are the challenge's parameters as Cognito sent them (for
+	// StepCustomChallenge, the function's public challenge parameters).
 	Parameters map[string]string
 }
 
@@ -111,6 +124,9 @@ type signInOptions struct {
 	srp        bool
 	totpIssuer string
 	device     *RememberedDevice
+	// passwordFirst: a custom sign-in proves password first (WithPassword).
+	passwordFirst bool
+	password      string
 }
 
 // WithSRP proves the password with Cognito's SRP (USER_SRP_AUTH): the
@@ -118,6 +134,18 @@ type signInOptions struct {
 // ALLOW_USER_SRP_AUTH; without this option SignIn sends the password
 // (USER_PASSWORD_AUTH, over TLS), which the client must allow instead.
 func WithSRP() SignInOption { return func(o *signInOptions) { o.srp = true } }
+
+// WithPassword makes a custom sign-in (SignInCustom, AdminSignInCustom)
+// start with the user's password, before the pool's own challenges:
+// Cognito's custom authentication with SRP first. The password is proved
+// with SRP, as with WithSRP — it never leaves the process — and a wrong
+// one is ErrInvalidCredentials before any custom challenge. The
+// DefineAuthChallenge function sees it as the SRP_A and PASSWORD_VERIFIER
+// challenges of its session. SignIn and AdminSignIn, which take the
+// password as an argument, ignore this option.
+func WithPassword(password string) SignInOption {
+	return func(o *signInOptions) { o.passwordFirst, o.password = true, password }
+}
 
 // WithTOTPIssuer names the service in the otpauth:// URI of a TOTP set-up
 // (what the authenticator app shows); the default is "Cognito".
@@ -138,17 +166,11 @@ func signInOptionsOf(opts []SignInOption) signInOptions {
 // Wrong credentials are ErrInvalidCredentials, as for Authenticate.
 func (c *Client) SignIn(ctx context.Context, username, password string, opts ...SignInOption) (*SignIn, error) {
 	o := signInOptionsOf(opts)
+	s := o.signIn(username, false)
 	if o.srp {
-		return c.srpSignIn(ctx, username, password, o)
+		return c.srpSignIn(ctx, "SignIn", s, types.AuthFlowTypeUserSrpAuth, password, o)
 	}
-	params := c.authParameters(username, o, "PASSWORD", password)
-	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
-		ClientId: aws.String(c.cfg.ClientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth, AuthParameters: params,
-	})
-	if err != nil {
-		return nil, c.fail("SignIn", err)
-	}
-	return c.signInState(ctx, "SignIn", o.signIn(username, false), out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+	return c.start(ctx, "SignIn", s, types.AuthFlowTypeUserPasswordAuth, c.authParameters(username, o, "PASSWORD", password))
 }
 
 // SignInWithCode starts a passwordless sign-in (Cognito's choice-based
@@ -163,16 +185,45 @@ func (c *Client) SignInWithCode(ctx context.Context, username string, by StepKin
 			Err: errors.New("cognito: a passwordless code comes by email (StepEmailCode) or SMS (StepSMSOTP), not " + string(by))}
 	}
 	o := signInOptionsOf(opts)
-	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
-		ClientId: aws.String(c.cfg.ClientID), AuthFlow: types.AuthFlowTypeUserAuth,
-		AuthParameters: c.authParameters(username, o, "PREFERRED_CHALLENGE", string(by)),
-	})
-	if err != nil {
-		return nil, c.fail("SignInWithCode", err)
+	return c.start(ctx, "SignInWithCode", o.signIn(username, false), types.AuthFlowTypeUserAuth,
+		c.authParameters(username, o, "PREFERRED_CHALLENGE", string(by)))
+}
+
+// SignInCustom starts a custom sign-in of username (Cognito's CUSTOM_AUTH
+// flow), whose steps the user pool's own Lambda functions decide: its
+// DefineAuthChallenge function says what comes next, CreateAuthChallenge
+// makes each challenge — a one-time code it sends, a question — and
+// VerifyAuthChallengeResponse checks the answer. Each challenge is a
+// StepCustomChallenge, answered with Answer. With WithPassword the
+// password is proved first, with SRP.
+//
+// The app client must allow ALLOW_CUSTOM_AUTH and the pool have the three
+// triggers; otherwise the error is ErrInvalidParameter. When the functions
+// end the sign-in (too many wrong answers, say) it is
+// ErrInvalidCredentials; when one of them fails or refuses, it is
+// ErrTriggerFailed, whose message carries the function's reason.
+func (c *Client) SignInCustom(ctx context.Context, username string, opts ...SignInOption) (*SignIn, error) {
+	return c.signInCustom(ctx, "SignInCustom", username, false, opts)
+}
+
+// AdminSignInCustom is SignInCustom from a back end (AdminInitiateAuth
+// with CUSTOM_AUTH): it needs AWS credentials allowed to call Cognito's
+// administrator's operations and Config.UserPoolID, as AdminSignIn does,
+// and an app client that allows ALLOW_CUSTOM_AUTH. Its steps are answered
+// with Answer.
+func (c *Client) AdminSignInCustom(ctx context.Context, username string, opts ...SignInOption) (*SignIn, error) {
+	return c.signInCustom(ctx, "AdminSignInCustom", username, true, opts)
+}
+
+// signInCustom starts CUSTOM_AUTH, with SRP_A first when the options carry
+// the password.
+func (c *Client) signInCustom(ctx context.Context, op, username string, admin bool, opts []SignInOption) (*SignIn, error) {
+	o := signInOptionsOf(opts)
+	s := o.signIn(username, admin)
+	if o.passwordFirst {
+		return c.srpSignIn(ctx, op, s, types.AuthFlowTypeCustomAuth, o.password, o)
 	}
-	s := o.signIn(username, false)
-	s.available = enumNames(out.AvailableChallenges)
-	return c.signInState(ctx, "SignInWithCode", s, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+	return c.start(ctx, op, s, types.AuthFlowTypeCustomAuth, c.authParameters(username, o, "", ""))
 }
 
 // enumNames is a list of SDK enum values as strings.
@@ -191,21 +242,61 @@ func enumNames[E ~string](in []E) []string {
 // answered with Answer, as SignIn's are.
 func (c *Client) AdminSignIn(ctx context.Context, username, password string, opts ...SignInOption) (*SignIn, error) {
 	o := signInOptionsOf(opts)
-	params := c.authParameters(username, o, "PASSWORD", password)
-	out, err := c.sdk.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{
-		UserPoolId: aws.String(c.cfg.UserPoolID), ClientId: aws.String(c.cfg.ClientID),
-		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: params,
-	})
-	if err != nil {
-		return nil, c.fail("AdminSignIn", err)
+	return c.start(ctx, "AdminSignIn", o.signIn(username, true), types.AuthFlowTypeAdminUserPasswordAuth,
+		c.authParameters(username, o, "PASSWORD", password))
+}
+
+// authStart is Cognito's answer to the start of a sign-in.
+type authStart struct {
+	result    *types.AuthenticationResultType
+	challenge types.ChallengeNameType
+	session   *string
+	params    map[string]string
+	available []types.ChallengeNameType
+}
+
+// initiate starts a sign-in with flow: InitiateAuth, or AdminInitiateAuth
+// for a sign-in started by an administrator's call.
+func (c *Client) initiate(ctx context.Context, op string, admin bool, flow types.AuthFlowType, params map[string]string) (*authStart, error) {
+	if admin {
+		out, err := c.sdk.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{
+			UserPoolId: aws.String(c.cfg.UserPoolID), ClientId: aws.String(c.cfg.ClientID), AuthFlow: flow, AuthParameters: params,
+		})
+		if err != nil {
+			return nil, c.fail(op, err)
+		}
+		return &authStart{out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters, out.AvailableChallenges}, nil
 	}
-	return c.signInState(ctx, "AdminSignIn", o.signIn(username, true), out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(c.cfg.ClientID), AuthFlow: flow, AuthParameters: params})
+	if err != nil {
+		return nil, c.fail(op, err)
+	}
+	return &authStart{out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters, out.AvailableChallenges}, nil
+}
+
+// start starts the sign-in s with flow and returns where it stands.
+func (c *Client) start(ctx context.Context, op string, s *SignIn, flow types.AuthFlowType, params map[string]string) (*SignIn, error) {
+	out, err := c.initiate(ctx, op, s.admin, flow, params)
+	if err != nil {
+		return nil, err
+	}
+	return c.started(ctx, op, s, out)
+}
+
+// started fills the sign-in s from Cognito's answer to its start.
+func (c *Client) started(ctx context.Context, op string, s *SignIn, out *authStart) (*SignIn, error) {
+	s.available = enumNames(out.available)
+	return c.signInState(ctx, op, s, out.result, out.challenge, out.session, out.params)
 }
 
 // authParameters are the AuthParameters of a sign-in of username: its
-// factor (name and value), the SECRET_HASH and the remembered device.
+// factor (name and value; none for an empty name), the SECRET_HASH and the
+// remembered device.
 func (c *Client) authParameters(username string, o signInOptions, factor, value string) map[string]string {
-	params := map[string]string{"USERNAME": username, factor: value}
+	params := map[string]string{"USERNAME": username}
+	if factor != "" {
+		params[factor] = value
+	}
 	if h := c.secretHash(username); h != nil {
 		params["SECRET_HASH"] = *h
 	}
@@ -220,40 +311,42 @@ func (o signInOptions) signIn(username string, admin bool) *SignIn {
 	return &SignIn{username: username, admin: admin, issuer: o.totpIssuer, device: o.device}
 }
 
-// srpSignIn is USER_SRP_AUTH: A to Cognito, then the proof of the password
-// over its PASSWORD_VERIFIER challenge, computed here.
-func (c *Client) srpSignIn(ctx context.Context, username, password string, o signInOptions) (*SignIn, error) {
+// srpSignIn starts the sign-in s with SRP: A to Cognito, then the proof of
+// the password over its PASSWORD_VERIFIER challenge, computed here. flow
+// is USER_SRP_AUTH, or CUSTOM_AUTH for custom authentication with SRP
+// first (CHALLENGE_NAME SRP_A).
+func (c *Client) srpSignIn(ctx context.Context, op string, s *SignIn, flow types.AuthFlowType, password string, o signInOptions) (*SignIn, error) {
 	a, A, err := srp.NewClientSecret()
 	if err != nil {
-		return nil, &Error{Op: "SignIn", Kind: ErrUnexpected, Err: err, lang: c.lang}
+		return nil, &Error{Op: op, Kind: ErrUnexpected, Err: err, lang: c.lang}
 	}
-	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
-		ClientId: aws.String(c.cfg.ClientID), AuthFlow: types.AuthFlowTypeUserSrpAuth,
-		AuthParameters: c.authParameters(username, o, "SRP_A", hexString(A)),
-	})
+	params := c.authParameters(s.username, o, "SRP_A", hexString(A))
+	if flow == types.AuthFlowTypeCustomAuth {
+		params["CHALLENGE_NAME"] = "SRP_A"
+	}
+	out, err := c.initiate(ctx, op, s.admin, flow, params)
 	if err != nil {
-		return nil, c.fail("SignIn", err)
+		return nil, err
 	}
-	s := o.signIn(username, false)
-	if out.ChallengeName != types.ChallengeNameTypePasswordVerifier {
-		return c.signInState(ctx, "SignIn", s, out.AuthenticationResult, out.ChallengeName, out.Session, out.ChallengeParameters)
+	if out.challenge != types.ChallengeNameTypePasswordVerifier {
+		return c.started(ctx, op, s, out)
 	}
-	userID := out.ChallengeParameters["USER_ID_FOR_SRP"]
+	userID := out.params["USER_ID_FOR_SRP"]
 	poolName := srp.PoolName(c.cfg.UserPoolID)
 	if poolName == "" {
-		return nil, &Error{Op: "SignIn", Kind: ErrInvalidParameter, lang: c.lang,
+		return nil, &Error{Op: op, Kind: ErrInvalidParameter, lang: c.lang,
 			Err: errors.New("cognito: SRP sign-in needs Config.UserPoolID (its part after the underscore is in the proof)")}
 	}
-	proof, err := srpProof(poolName, userID, password, a, out.ChallengeParameters)
+	proof, err := srpProof(poolName, userID, password, a, out.params)
 	if err != nil {
-		return nil, &Error{Op: "SignIn", Kind: ErrUnexpected, Err: err, lang: c.lang}
+		return nil, &Error{Op: op, Kind: ErrUnexpected, Err: err, lang: c.lang}
 	}
 	proof["USERNAME"] = userID
 	if o.device != nil {
 		proof["DEVICE_KEY"] = o.device.Key
 	}
-	s.username, s.challenge, s.session = userID, types.ChallengeNameTypePasswordVerifier, aws.ToString(out.Session)
-	return c.respond(ctx, "SignIn", s, proof)
+	s.username, s.challenge, s.session = userID, types.ChallengeNameTypePasswordVerifier, aws.ToString(out.session)
+	return c.respond(ctx, op, s, proof)
 }
 
 // srpProof answers an SRP verifier challenge (PASSWORD_VERIFIER, or
@@ -285,7 +378,8 @@ func hexString(b []byte) string { return hex.EncodeToString(b) }
 // Answer answers the step s waits for and returns where the sign-in
 // stands then: the tokens, or the next step. A wrong code is
 // ErrCodeMismatch (the same step may be answered again while its session
-// lasts); a session that expired or was already answered is
+// lasts; a custom challenge's wrong answer is what the pool's functions
+// make of it, see StepCustomChallenge); a session that expired or was already answered is
 // ErrSignInExpired — start again.
 func (c *Client) Answer(ctx context.Context, s *SignIn, answer string) (*SignIn, error) {
 	if s == nil || s.Step == nil {
@@ -303,7 +397,7 @@ func (c *Client) Answer(ctx context.Context, s *SignIn, answer string) (*SignIn,
 		key = "EMAIL_OTP_CODE"
 	case StepSMSOTP:
 		key = "SMS_OTP_CODE"
-	case StepSelectMFA, StepSelectFactor:
+	case StepSelectMFA, StepSelectFactor, StepCustomChallenge:
 		key = "ANSWER"
 	case StepSetUpTOTP:
 		return c.verifyTOTPSetUp(ctx, s, answer)
@@ -397,7 +491,7 @@ func (c *Client) signInState(ctx context.Context, op string, s *SignIn, result *
 		}
 		s.session = aws.ToString(out.Session)
 		step.TOTP = &TOTPSecret{Secret: aws.ToString(out.SecretCode), URI: totpURI(s.issuer, s.username, aws.ToString(out.SecretCode))}
-	case StepNewPassword, StepTOTPCode:
+	case StepNewPassword, StepTOTPCode, StepCustomChallenge:
 	default:
 		return nil, &Error{Op: op, Kind: ErrChallengeRequired, lang: c.lang,
 			Err:       errors.New("cognito: Cognito answered with the " + string(challenge) + " challenge, which this library does not answer"),

@@ -1,0 +1,263 @@
+package cognito_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitokit/cognito"
+	"github.com/cognitokit/cognito/cognitotest"
+)
+
+// customAuth is a pool's custom authentication, for tests, the way AWS
+// documents it: DefineAuthChallenge asks a CUSTOM_CHALLENGE (after the
+// password when the sign-in started with SRP) until one is answered
+// right, and fails the sign-in after three wrong answers;
+// CreateAuthChallenge makes the challenge with next; and
+// VerifyAuthChallengeResponse compares the answer.
+type customAuth struct {
+	// next makes a challenge: its public parameters and its answer.
+	next func() (public map[string]string, answer string)
+	// refuse, when set, is the error DefineAuthChallenge fails with.
+	refuse string
+
+	mu     sync.Mutex
+	answer string // the last challenge's
+}
+
+// oneTimeCode is a challenge of a random code "sent by email": the test
+// reads it with lastAnswer.
+func oneTimeCode() (map[string]string, string) {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return map[string]string{"delivery": "email"}, hex.EncodeToString(b)
+}
+
+// lastAnswer is the answer of the last challenge made.
+func (ca *customAuth) lastAnswer() string {
+	ca.mu.Lock()
+	defer ca.mu.Unlock()
+	return ca.answer
+}
+
+// options are the server options that give the pool ca's triggers.
+func (ca *customAuth) options() []cognitotest.Option {
+	return []cognitotest.Option{
+		cognitotest.WithTrigger(cognitotest.DefineAuthChallenge, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsDefineAuthChallenge) error {
+			if ca.refuse != "" {
+				return errors.New(ca.refuse)
+			}
+			session, wrong := ev.Request.Session, 0
+			for _, r := range session {
+				if r.ChallengeName == "CUSTOM_CHALLENGE" && !r.ChallengeResult {
+					wrong++
+				}
+			}
+			var last events.CognitoEventUserPoolsChallengeResult
+			if len(session) > 0 {
+				last = *session[len(session)-1]
+			}
+			switch {
+			case last.ChallengeName == "SRP_A":
+				ev.Response.ChallengeName = "PASSWORD_VERIFIER"
+			case last.ChallengeName == "CUSTOM_CHALLENGE" && last.ChallengeResult:
+				ev.Response.IssueTokens = true
+			case wrong >= 3:
+				ev.Response.FailAuthentication = true
+			default:
+				ev.Response.ChallengeName = "CUSTOM_CHALLENGE"
+			}
+			return nil
+		})),
+		cognitotest.WithTrigger(cognitotest.CreateAuthChallenge, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsCreateAuthChallenge) error {
+			public, answer := ca.next()
+			ca.mu.Lock()
+			ca.answer = answer
+			ca.mu.Unlock()
+			ev.Response.PublicChallengeParameters = public
+			ev.Response.PrivateChallengeParameters = map[string]string{"answer": answer}
+			return nil
+		})),
+		cognitotest.WithTrigger(cognitotest.VerifyAuthChallengeResponse, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsVerifyAuthChallenge) error {
+			ev.Response.AnswerCorrect = ev.Request.ChallengeAnswer == ev.Request.PrivateChallengeParameters["answer"]
+			return nil
+		})),
+	}
+}
+
+// customFlows are cognitotest's client's flows and ALLOW_CUSTOM_AUTH.
+var customFlows = []types.ExplicitAuthFlowsType{
+	types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowUserSrpAuth,
+	types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth, types.ExplicitAuthFlowsTypeAllowCustomAuth,
+}
+
+// customServer is a server whose pool has ca's triggers, whose client
+// allows CUSTOM_AUTH, and whose user ana@example.com is confirmed.
+func customServer(t *testing.T, ca *customAuth, opts ...cognitotest.Option) (*cognitotest.Server, *cognito.Client) {
+	t.Helper()
+	srv := cognitotest.NewServer(t, append(opts, ca.options()...)...)
+	updateClient(t, srv, &cip.UpdateUserPoolClientInput{ExplicitAuthFlows: customFlows})
+	c := newClient(t, srv)
+	registered(t, srv, c, "ana@example.com")
+	return srv, c
+}
+
+// expectCustomStep fails the test unless s waits for a custom challenge
+// with the one-time code's public parameters.
+func expectCustomStep(t *testing.T, s *cognito.SignIn, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("sign-in: %v", err)
+	}
+	if s.Tokens != nil || s.Step == nil || s.Step.Kind != cognito.StepCustomChallenge || s.Step.Parameters["delivery"] != "email" {
+		t.Fatalf("sign-in = %+v, want the custom challenge", s)
+	}
+	if _, ok := s.Step.Parameters["answer"]; ok {
+		t.Fatal("the step shows the challenge's private parameters")
+	}
+}
+
+// A one-time-code sign-in, by the pool's functions alone or with the
+// password proved first: a wrong code asks again, the right one gives
+// tokens, and an answered step cannot be answered twice; on every kind of
+// pool and client (SECRET_HASH over the username Cognito names).
+func TestSignInCustom(t *testing.T) {
+	for _, pk := range poolKinds {
+		t.Run(pk.name, func(t *testing.T) {
+			t.Parallel()
+			ca := &customAuth{next: oneTimeCode}
+			_, c := customServer(t, ca, pk.opts...)
+			for _, opts := range [][]cognito.SignInOption{nil, {cognito.WithPassword(password)}} {
+				s, err := c.SignInCustom(t.Context(), "ana@example.com", opts...)
+				expectCustomStep(t, s, err)
+				again, err := c.Answer(t.Context(), s, "not-the-code")
+				expectCustomStep(t, again, err)
+				done, err := c.Answer(t.Context(), again, ca.lastAnswer())
+				if err != nil || done.Tokens == nil || done.Tokens.RefreshToken == "" || done.Step != nil {
+					t.Fatalf("the right code (%d options): %+v, %v", len(opts), done, err)
+				}
+				if u, err := c.GetUser(t.Context(), done.Tokens.AccessToken); err != nil || u.Attributes["email"] != "ana@example.com" {
+					t.Errorf("GetUser with the tokens: %+v, %v", u, err)
+				}
+				if _, err := c.Answer(t.Context(), again, ca.lastAnswer()); !errors.Is(err, cognito.ErrSignInExpired) {
+					t.Errorf("answering the step again: %v, want ErrSignInExpired", err)
+				}
+			}
+			// With the password first, a wrong one ends the sign-in before
+			// any challenge.
+			_, err := c.SignInCustom(t.Context(), "ana@example.com", cognito.WithPassword("Wr0ng-password!"))
+			if !errors.Is(err, cognito.ErrInvalidCredentials) {
+				t.Errorf("a wrong password first: %v, want ErrInvalidCredentials", err)
+			}
+		})
+	}
+}
+
+// Three wrong answers end the sign-in as the pool's function decides:
+// ErrInvalidCredentials, and no error shows an answer.
+func TestSignInCustomWrongAnswers(t *testing.T) {
+	t.Parallel()
+	ca := &customAuth{next: oneTimeCode}
+	_, c := customServer(t, ca)
+	s, err := c.SignInCustom(t.Context(), "ana@example.com")
+	expectCustomStep(t, s, err)
+	for i := range 3 {
+		answer := "wrong-answer-" + string(rune('a'+i))
+		s, err = c.Answer(t.Context(), s, answer)
+		if i < 2 {
+			expectCustomStep(t, s, err)
+			continue
+		}
+		if !errors.Is(err, cognito.ErrInvalidCredentials) {
+			t.Fatalf("the third wrong answer: %+v, %v; want ErrInvalidCredentials", s, err)
+		}
+		if strings.Contains(fmtAll(err), answer) {
+			t.Errorf("error %v shows the answer", err)
+		}
+	}
+}
+
+// A function that fails is ErrTriggerFailed, whose message keeps its
+// reason, in English and in Spanish.
+func TestSignInCustomTriggerFails(t *testing.T) {
+	t.Parallel()
+	ca := &customAuth{next: oneTimeCode, refuse: "sign-in is closed at night"}
+	srv, _ := customServer(t, ca)
+	for lang, want := range map[string]string{
+		"en": "A Lambda trigger of the user pool failed or refused the request: DefineAuthChallenge failed with error sign-in is closed at night.",
+		"es": "Una función Lambda (trigger) del grupo de usuarios falló o rechazó la solicitud: DefineAuthChallenge failed with error sign-in is closed at night.",
+	} {
+		c := newClient(t, srv, cognito.WithLanguage(lang))
+		_, err := c.SignInCustom(t.Context(), "ana@example.com")
+		var e *cognito.Error
+		if !errors.Is(err, cognito.ErrTriggerFailed) || !errors.As(err, &e) {
+			t.Fatalf("%s: %v, want ErrTriggerFailed", lang, err)
+		}
+		if e.Message() != want || e.Code != "UserLambdaValidationException" || !strings.Contains(e.Error(), want) {
+			t.Errorf("%s: message %q (%s), want %q", lang, e.Message(), e.Code, want)
+		}
+	}
+}
+
+// CUSTOM_AUTH needs a client that allows it and a pool with the triggers;
+// without either the sign-in is ErrInvalidParameter, as for any flow a
+// client does not allow.
+func TestSignInCustomRefused(t *testing.T) {
+	t.Parallel()
+	ca := &customAuth{next: oneTimeCode}
+	srv := cognitotest.NewServer(t, ca.options()...) // the client lacks ALLOW_CUSTOM_AUTH
+	c := newClient(t, srv)
+	registered(t, srv, c, "ana@example.com")
+	if _, err := c.SignInCustom(t.Context(), "ana@example.com"); !errors.Is(err, cognito.ErrInvalidParameter) {
+		t.Errorf("a client without ALLOW_CUSTOM_AUTH: %v, want ErrInvalidParameter", err)
+	}
+	plain := cognitotest.NewServer(t) // no triggers
+	updateClient(t, plain, &cip.UpdateUserPoolClientInput{ExplicitAuthFlows: customFlows})
+	c = newClient(t, plain)
+	registered(t, plain, c, "ana@example.com")
+	if _, err := c.SignInCustom(t.Context(), "ana@example.com"); !errors.Is(err, cognito.ErrInvalidParameter) {
+		t.Errorf("a pool without the triggers: %v, want ErrInvalidParameter", err)
+	}
+}
+
+// A back end's custom sign-in (AdminSignInCustom), with and without the
+// password first, through a client with a secret.
+func TestAdminSignInCustom(t *testing.T) {
+	t.Parallel()
+	ca := &customAuth{next: oneTimeCode}
+	srv, _ := customServer(t, ca)
+	out, err := srv.Client().CreateUserPoolClient(t.Context(), &cip.CreateUserPoolClientInput{
+		UserPoolId: aws.String(srv.UserPoolID), ClientName: aws.String("back-end"), GenerateSecret: true,
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := configFor(srv)
+	cfg.ClientID, cfg.ClientSecret = aws.ToString(out.UserPoolClient.ClientId), aws.ToString(out.UserPoolClient.ClientSecret)
+	c, err := cognito.New(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, opts := range [][]cognito.SignInOption{nil, {cognito.WithPassword(password)}} {
+		s, err := c.AdminSignInCustom(t.Context(), "ana@example.com", opts...)
+		expectCustomStep(t, s, err)
+		done, err := c.Answer(t.Context(), s, ca.lastAnswer())
+		if err != nil || done.Tokens == nil {
+			t.Fatalf("AdminSignInCustom (%d options), the right code: %+v, %v", len(opts), done, err)
+		}
+	}
+	if _, err := c.AdminSignInCustom(t.Context(), "ana@example.com", cognito.WithPassword("Wr0ng-password!")); !errors.Is(err, cognito.ErrInvalidCredentials) {
+		t.Errorf("a wrong password first: %v, want ErrInvalidCredentials", err)
+	}
+}
