@@ -18,8 +18,8 @@ import (
 
 func newLoginCommand(a *app) *cobra.Command {
 	var (
-		email                                                         string
-		passwordStdin, printTokens, srp, rememberDevice, passwordless bool
+		email                                                                 string
+		passwordStdin, printTokens, srp, rememberDevice, passwordless, custom bool
 	)
 	cmd := &cobra.Command{
 		Use:   "login --email EMAIL",
@@ -43,7 +43,14 @@ device, which may spare them MFA.
 
 With --passwordless no password is asked for: Cognito emails a one-time code
 (the pool must allow EMAIL_OTP sign-in and the app client USER_AUTH), asked
-for at a prompt or read from stdin's first line with --password-stdin.`,
+for at a prompt or read from stdin's first line with --password-stdin.
+
+With --custom the sign-in is the pool's custom authentication (CUSTOM_AUTH;
+the app client must allow ALLOW_CUSTOM_AUTH): no password is asked for, or,
+with --srp too, the password is proved first with SRP. For each challenge of
+the pool's functions, its public parameters are printed to stderr, one per
+line, and the answer is asked for at a no-echo prompt or read from stdin's
+next line with --password-stdin.`,
 		Args: noArgs,
 	}
 	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
@@ -52,7 +59,7 @@ for at a prompt or read from stdin's first line with --password-stdin.`,
 			return err
 		}
 		var password string
-		if !passwordless {
+		if !passwordless && (!custom || srp) {
 			if password, err = a.readPassword(ctx, passwordStdin, "--password-stdin", "password"); err != nil {
 				return err
 			}
@@ -60,6 +67,9 @@ for at a prompt or read from stdin's first line with --password-stdin.`,
 		var opts []cognito.SignInOption
 		if srp {
 			opts = append(opts, cognito.WithSRP())
+		}
+		if custom && srp {
+			opts = append(opts, cognito.WithPassword(password))
 		}
 		devicesFile, err := a.devicesPath()
 		if err != nil {
@@ -78,7 +88,10 @@ for at a prompt or read from stdin's first line with --password-stdin.`,
 			opts = append(opts, cognito.WithDevice(d))
 		}
 		signIn := func(opts ...cognito.SignInOption) (*cognito.SignIn, error) {
-			if passwordless {
+			switch {
+			case custom:
+				return c.SignInCustom(ctx, email, opts...)
+			case passwordless:
 				return c.SignInWithCode(ctx, email, cognito.StepEmailCode, opts...)
 			}
 			return c.SignIn(ctx, email, password, opts...)
@@ -130,6 +143,8 @@ for at a prompt or read from stdin's first line with --password-stdin.`,
 	f.BoolVar(&srp, "srp", false, "prove the password with SRP (USER_SRP_AUTH) instead of sending it")
 	f.BoolVar(&rememberDevice, "remember-device", false, "remember this device (when the pool tracks devices) and sign in as it next time")
 	f.BoolVar(&passwordless, "passwordless", false, "sign in with a one-time code Cognito emails, without a password")
+	f.BoolVar(&custom, "custom", false, "sign in with the pool's custom authentication (CUSTOM_AUTH); with --srp, the password first")
+	cmd.MarkFlagsMutuallyExclusive("custom", "passwordless")
 	return cmd
 }
 
@@ -155,6 +170,16 @@ func (a *app) answerStep(ctx context.Context, step *cognito.Step, fromStdin bool
 	case cognito.StepSetUpTOTP:
 		fmt.Fprintf(a.stderr, "MFA is required. Add this key to your authenticator app:\n  %s\nor open: %s\n", step.TOTP.Secret, step.TOTP.URI)
 		return a.readAnswer(ctx, fromStdin, "Code from your authenticator app")
+	case cognito.StepCustomChallenge:
+		// The function's public parameters (Cognito adds USERNAME), then
+		// the answer: a secret, never echoed.
+		fmt.Fprintln(a.stderr, "The user pool's challenge:")
+		for _, name := range slices.Sorted(maps.Keys(step.Parameters)) {
+			if name != "USERNAME" {
+				fmt.Fprintf(a.stderr, "  %s: %s\n", name, step.Parameters[name])
+			}
+		}
+		return a.readPassword(ctx, fromStdin, "--password-stdin", "answer to the challenge")
 	}
 	return "", fmt.Errorf("this tool cannot answer the %s step Cognito asks for", step.Kind)
 }

@@ -1,6 +1,6 @@
 // Command cognito is AWS Cognito User Pools from the shell: register,
 // confirm, sign in (answering every step Cognito asks for: a new password,
-// MFA codes, a passwordless code) and manage a user with the cognitokit
+// MFA codes, a passwordless code, the pool's custom challenges) and manage a user with the cognitokit
 // library — MFA (cognito mfa), remembered devices (cognito devices),
 // machine-to-machine tokens (cognito token) — serve a local Cognito
 // (cognito local), and show the whole flow against an in-process one
