@@ -1,10 +1,10 @@
 // Command cognito is AWS Cognito User Pools from the shell: register,
 // confirm, sign in (answering every step Cognito asks for: a new password,
-// MFA codes, a passwordless code, the pool's custom challenges) and manage a user with the cognitokit
-// library — MFA (cognito mfa), remembered devices (cognito devices),
-// machine-to-machine tokens (cognito token) — serve a local Cognito
-// (cognito local), and show the whole flow against an in-process one
-// (cognito demo).
+// MFA codes, a passwordless code, the pool's custom challenges) and manage
+// a user with the cognitokit library — MFA (cognito mfa), remembered
+// devices (cognito devices), machine-to-machine tokens (cognito token) —
+// serve a local Cognito (cognito local), and show the whole flow against
+// an in-process one (cognito demo).
 //
 // It is configured like the library: COGNITO_USER_POOL_ID,
 // COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET, AWS_REGION and the SDK's
