@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
@@ -235,20 +234,7 @@ func TestAdminSignInCustom(t *testing.T) {
 	t.Parallel()
 	ca := &customAuth{next: oneTimeCode}
 	srv, _ := customServer(t, ca)
-	out, err := srv.Client().CreateUserPoolClient(t.Context(), &cip.CreateUserPoolClientInput{
-		UserPoolId: aws.String(srv.UserPoolID), ClientName: aws.String("back-end"), GenerateSecret: true,
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := configFor(srv)
-	cfg.ClientID, cfg.ClientSecret = aws.ToString(out.UserPoolClient.ClientId), aws.ToString(out.UserPoolClient.ClientSecret)
-	c, err := cognito.New(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := backEndClient(t, srv, true, types.ExplicitAuthFlowsTypeAllowCustomAuth)
 	for _, opts := range [][]cognito.SignInOption{nil, {cognito.WithPassword(password)}} {
 		s, err := c.AdminSignInCustom(t.Context(), "ana@example.com", opts...)
 		expectCustomStep(t, s, err)

@@ -114,6 +114,22 @@ func ExampleWithLanguage() {
 	// El usuario no ha confirmado su email; introduce el código que te enviamos.
 }
 
+// exampleClient is a Client of srv for an example, whose user
+// ana@example.com (password Sup3r-secret!) is registered and confirmed.
+func exampleClient(ctx context.Context, srv *cognitotest.Server) *cognito.Client {
+	client, err := cognito.New(ctx, configFor(srv))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.Register(ctx, "ana@example.com", "Sup3r-secret!", nil); err != nil {
+		log.Fatal(err)
+	}
+	if err := client.Confirm(ctx, "ana@example.com", srv.LastCode("ana@example.com")); err != nil {
+		log.Fatal(err)
+	}
+	return client
+}
+
 // A sign-in with an authenticator app (TOTP): set it up once, then each
 // sign-in asks for its code.
 func ExampleClient_SignIn_totp() {
@@ -132,17 +148,8 @@ func ExampleClient_SignIn_totp() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	client, err := cognito.New(ctx, configFor(srv))
-	if err != nil {
-		log.Fatal(err)
-	}
+	client := exampleClient(ctx, srv) // and a user, ana@example.com
 	defer client.Close()
-	if _, err := client.Register(ctx, "ana@example.com", "Sup3r-secret!", nil); err != nil {
-		log.Fatal(err)
-	}
-	if err := client.Confirm(ctx, "ana@example.com", srv.LastCode("ana@example.com")); err != nil {
-		log.Fatal(err)
-	}
 
 	// Once: add an authenticator app.
 	s, err := client.SignIn(ctx, "ana@example.com", "Sup3r-secret!", cognito.WithSRP())
@@ -209,17 +216,8 @@ func ExampleClient_SignInCustom() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	client, err := cognito.New(ctx, configFor(srv))
-	if err != nil {
-		log.Fatal(err)
-	}
+	client := exampleClient(ctx, srv) // and a user, ana@example.com
 	defer client.Close()
-	if _, err := client.Register(ctx, "ana@example.com", "Sup3r-secret!", nil); err != nil {
-		log.Fatal(err)
-	}
-	if err := client.Confirm(ctx, "ana@example.com", srv.LastCode("ana@example.com")); err != nil {
-		log.Fatal(err)
-	}
 
 	// The password first (proved with SRP), then the functions' questions;
 	// without WithPassword, their questions alone.

@@ -35,22 +35,11 @@ func machineClient(t *testing.T, srv *cognitotest.Server) (*cognito.Client, stri
 	if err != nil {
 		t.Fatalf("CreateResourceServer: %v", err)
 	}
-	out, err := admin.CreateUserPoolClient(t.Context(), &cip.CreateUserPoolClientInput{
-		UserPoolId: aws.String(srv.UserPoolID), ClientName: aws.String("billing-service"), GenerateSecret: true,
+	return appClient(t, srv, &cip.CreateUserPoolClientInput{
+		ClientName: aws.String("billing-service"), GenerateSecret: true,
 		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeClientCredentials},
 		AllowedOAuthScopes: []string{"orders/read", "orders/write"},
 	})
-	if err != nil {
-		t.Fatalf("CreateUserPoolClient: %v", err)
-	}
-	cfg := configFor(srv)
-	cfg.ClientID, cfg.ClientSecret = aws.ToString(out.UserPoolClient.ClientId), aws.ToString(out.UserPoolClient.ClientSecret)
-	c, err := cognito.New(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c, cfg.ClientID
 }
 
 // A service gets a machine-to-machine token through x/oauth2's

@@ -132,20 +132,7 @@ func TestAdminSignIn(t *testing.T) {
 		t.Run(map[bool]string{false: "public client", true: "client with secret"}[secret], func(t *testing.T) {
 			t.Parallel()
 			srv := cognitotest.NewServer(t)
-			out, err := srv.Client().CreateUserPoolClient(t.Context(), &cip.CreateUserPoolClientInput{
-				UserPoolId: aws.String(srv.UserPoolID), ClientName: aws.String("back-end"), GenerateSecret: secret,
-				ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg := configFor(srv)
-			cfg.ClientID, cfg.ClientSecret = aws.ToString(out.UserPoolClient.ClientId), aws.ToString(out.UserPoolClient.ClientSecret)
-			c, err := cognito.New(context.Background(), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
+			c := backEndClient(t, srv, secret, types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth)
 
 			invited(t, srv, "bo@example.com")
 			s, err := c.AdminSignIn(t.Context(), "bo@example.com", temporaryPassword)
@@ -169,6 +156,36 @@ func TestAdminSignIn(t *testing.T) {
 			}
 		})
 	}
+}
+
+// appClient creates the app client in (in srv's pool) and returns a
+// library Client for it, and its ID.
+func appClient(t *testing.T, srv *cognitotest.Server, in *cip.CreateUserPoolClientInput) (*cognito.Client, string) {
+	t.Helper()
+	in.UserPoolId = aws.String(srv.UserPoolID)
+	out, err := srv.Client().CreateUserPoolClient(t.Context(), in)
+	if err != nil {
+		t.Fatalf("CreateUserPoolClient: %v", err)
+	}
+	cfg := configFor(srv)
+	cfg.ClientID, cfg.ClientSecret = aws.ToString(out.UserPoolClient.ClientId), aws.ToString(out.UserPoolClient.ClientSecret)
+	c, err := cognito.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, cfg.ClientID
+}
+
+// backEndClient is a Client of a new app client of srv's pool ("back-end",
+// with a secret if secret) that allows flow and refreshing.
+func backEndClient(t *testing.T, srv *cognitotest.Server, secret bool, flow types.ExplicitAuthFlowsType) *cognito.Client {
+	t.Helper()
+	c, _ := appClient(t, srv, &cip.CreateUserPoolClientInput{
+		ClientName: aws.String("back-end"), GenerateSecret: secret,
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{flow, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	return c
 }
 
 // No error of a sign-in carries the password.
