@@ -4,12 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
@@ -17,79 +16,39 @@ import (
 	"github.com/cognitokit/cognito/cognitotest"
 )
 
-// customAuth is a pool's custom authentication, for tests, the way AWS
-// documents it: DefineAuthChallenge asks a CUSTOM_CHALLENGE (after the
-// password when the sign-in started with SRP) until one is answered
-// right, and fails the sign-in after three wrong answers;
-// CreateAuthChallenge makes the challenge with next; and
-// VerifyAuthChallengeResponse compares the answer.
+// customAuth is cognitotest's CustomChallenge by a one-time code "sent by
+// email", whose DefineAuthChallenge fails with refuse when it is set.
 type customAuth struct {
-	// next makes a challenge: its public parameters and its answer.
-	next func() (public map[string]string, answer string)
-	// refuse, when set, is the error DefineAuthChallenge fails with.
+	cognitotest.CustomChallenge
 	refuse string
-
-	mu     sync.Mutex
-	answer string // the last challenge's
+	poolID string // the pool of the server customServer made
 }
 
-// oneTimeCode is a challenge of a random code "sent by email": the test
-// reads it with lastAnswer.
-func oneTimeCode() (map[string]string, string) {
-	b := make([]byte, 4)
-	rand.Read(b)
-	return map[string]string{"delivery": "email"}, hex.EncodeToString(b)
+func newCustomAuth(refuse string) *customAuth {
+	ca := &customAuth{refuse: refuse}
+	ca.New = func() (map[string]string, string) {
+		b := make([]byte, 4)
+		rand.Read(b)
+		return map[string]string{"delivery": "email"}, hex.EncodeToString(b)
+	}
+	return ca
 }
 
 // lastAnswer is the answer of the last challenge made.
-func (ca *customAuth) lastAnswer() string {
-	ca.mu.Lock()
-	defer ca.mu.Unlock()
-	return ca.answer
-}
+func (ca *customAuth) lastAnswer() string { return ca.LastAnswer(ca.poolID) }
 
 // options are the server options that give the pool ca's triggers.
 func (ca *customAuth) options() []cognitotest.Option {
+	define := ca.DefineAuthChallenge()
 	return []cognitotest.Option{
-		cognitotest.WithTrigger(cognitotest.DefineAuthChallenge, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsDefineAuthChallenge) error {
+		cognitotest.WithTrigger(cognitotest.DefineAuthChallenge, func(ctx context.Context, ev json.RawMessage) (json.RawMessage, error) {
 			if ca.refuse != "" {
-				return errors.New(ca.refuse)
+				return nil, errors.New(ca.refuse)
 			}
-			session, wrong := ev.Request.Session, 0
-			for _, r := range session {
-				if r.ChallengeName == "CUSTOM_CHALLENGE" && !r.ChallengeResult {
-					wrong++
-				}
-			}
-			var last events.CognitoEventUserPoolsChallengeResult
-			if len(session) > 0 {
-				last = *session[len(session)-1]
-			}
-			switch {
-			case last.ChallengeName == "SRP_A":
-				ev.Response.ChallengeName = "PASSWORD_VERIFIER"
-			case last.ChallengeName == "CUSTOM_CHALLENGE" && last.ChallengeResult:
-				ev.Response.IssueTokens = true
-			case wrong >= 3:
-				ev.Response.FailAuthentication = true
-			default:
-				ev.Response.ChallengeName = "CUSTOM_CHALLENGE"
-			}
-			return nil
-		})),
-		cognitotest.WithTrigger(cognitotest.CreateAuthChallenge, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsCreateAuthChallenge) error {
-			public, answer := ca.next()
-			ca.mu.Lock()
-			ca.answer = answer
-			ca.mu.Unlock()
-			ev.Response.PublicChallengeParameters = public
-			ev.Response.PrivateChallengeParameters = map[string]string{"answer": answer}
-			return nil
-		})),
-		cognitotest.WithTrigger(cognitotest.VerifyAuthChallengeResponse, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsVerifyAuthChallenge) error {
-			ev.Response.AnswerCorrect = ev.Request.ChallengeAnswer == ev.Request.PrivateChallengeParameters["answer"]
-			return nil
-		})),
+			return define(ctx, ev)
+		}),
+		cognitotest.WithTrigger(cognitotest.CreateAuthChallenge, ca.CreateAuthChallenge()),
+		cognitotest.WithTrigger(cognitotest.VerifyAuthChallengeResponse, ca.VerifyAuthChallengeResponse()),
 	}
 }
 
@@ -104,6 +63,7 @@ var customFlows = []types.ExplicitAuthFlowsType{
 func customServer(t *testing.T, ca *customAuth, opts ...cognitotest.Option) (*cognitotest.Server, *cognito.Client) {
 	t.Helper()
 	srv := cognitotest.NewServer(t, append(opts, ca.options()...)...)
+	ca.poolID = srv.UserPoolID
 	updateClient(t, srv, &cip.UpdateUserPoolClientInput{ExplicitAuthFlows: customFlows})
 	c := newClient(t, srv)
 	registered(t, srv, c, "ana@example.com")
@@ -133,7 +93,7 @@ func TestSignInCustom(t *testing.T) {
 	for _, pk := range poolKinds {
 		t.Run(pk.name, func(t *testing.T) {
 			t.Parallel()
-			ca := &customAuth{next: oneTimeCode}
+			ca := newCustomAuth("")
 			_, c := customServer(t, ca, pk.opts...)
 			for _, opts := range [][]cognito.SignInOption{nil, {cognito.WithPassword(password)}} {
 				s, err := c.SignInCustom(t.Context(), "ana@example.com", opts...)
@@ -165,7 +125,7 @@ func TestSignInCustom(t *testing.T) {
 // ErrInvalidCredentials, and no error shows an answer.
 func TestSignInCustomWrongAnswers(t *testing.T) {
 	t.Parallel()
-	ca := &customAuth{next: oneTimeCode}
+	ca := newCustomAuth("")
 	_, c := customServer(t, ca)
 	s, err := c.SignInCustom(t.Context(), "ana@example.com")
 	expectCustomStep(t, s, err)
@@ -189,7 +149,7 @@ func TestSignInCustomWrongAnswers(t *testing.T) {
 // reason, in English and in Spanish.
 func TestSignInCustomTriggerFails(t *testing.T) {
 	t.Parallel()
-	ca := &customAuth{next: oneTimeCode, refuse: "sign-in is closed at night"}
+	ca := newCustomAuth("sign-in is closed at night")
 	srv, _ := customServer(t, ca)
 	for lang, want := range map[string]string{
 		"en": "A Lambda trigger of the user pool failed or refused the request: DefineAuthChallenge failed with error sign-in is closed at night.",
@@ -212,7 +172,7 @@ func TestSignInCustomTriggerFails(t *testing.T) {
 // client does not allow.
 func TestSignInCustomRefused(t *testing.T) {
 	t.Parallel()
-	ca := &customAuth{next: oneTimeCode}
+	ca := newCustomAuth("")
 	srv := cognitotest.NewServer(t, ca.options()...) // the client lacks ALLOW_CUSTOM_AUTH
 	c := newClient(t, srv)
 	registered(t, srv, c, "ana@example.com")
@@ -232,7 +192,7 @@ func TestSignInCustomRefused(t *testing.T) {
 // password first, through a client with a secret.
 func TestAdminSignInCustom(t *testing.T) {
 	t.Parallel()
-	ca := &customAuth{next: oneTimeCode}
+	ca := newCustomAuth("")
 	srv, _ := customServer(t, ca)
 	c := backEndClient(t, srv, true, types.ExplicitAuthFlowsTypeAllowCustomAuth)
 	for _, opts := range [][]cognito.SignInOption{nil, {cognito.WithPassword(password)}} {

@@ -200,10 +200,10 @@ func authenticatorApp(secret string, now time.Time) string {
 // CreateAuthChallenge and VerifyAuthChallengeResponse triggers; in a test,
 // Go functions given to cognitotest.WithTrigger).
 func ExampleClient_SignInCustom() {
-	question := &customAuth{next: func() (map[string]string, string) {
+	question := &cognitotest.CustomChallenge{New: func() (map[string]string, string) {
 		return map[string]string{"question": "What is 3 + 4?"}, "7"
 	}}
-	srv, err := cognitotest.Start(question.options()...)
+	srv, err := cognitotest.Start(question.Options()...)
 	if err != nil {
 		log.Fatal(err)
 	}

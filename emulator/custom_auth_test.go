@@ -1,14 +1,12 @@
 package emulator_test
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -17,71 +15,33 @@ import (
 	"github.com/cognitokit/cognito/internal/srp"
 )
 
-// otpChallenge is a custom authentication by one-time code, the example
-// AWS documents: DefineAuthChallenge asks a CUSTOM_CHALLENGE (after the
-// password when the client started with SRP) until one is answered right,
-// three wrong answers fail; CreateAuthChallenge makes a code, "sent" to
-// the test through codes; VerifyAuthChallengeResponse compares.
+// otpChallenge is cognitotest's CustomChallenge with a random code "sent
+// by email", whose DefineAuthChallenge events rec keeps.
 type otpChallenge struct {
-	mu    sync.Mutex
-	codes map[string]string // pool ID → the last code made
-	rec   recorder          // the Define events
+	cognitotest.CustomChallenge
+	rec recorder
 }
 
-// lastCode is the last code made for a user of srv's pool.
-func (o *otpChallenge) lastCode(srv *cognitotest.Server) string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.codes[srv.UserPoolID]
+func newOTP() *otpChallenge {
+	o := &otpChallenge{}
+	o.New = func() (map[string]string, string) {
+		b := make([]byte, 3)
+		rand.Read(b)
+		return map[string]string{"delivery": "email"}, hex.EncodeToString(b)
+	}
+	return o
 }
 
 func (o *otpChallenge) options() []cognitotest.Option {
 	return []cognitotest.Option{
-		cognitotest.WithTrigger(cognitotest.DefineAuthChallenge, recorded(&o.rec, func(_ context.Context, ev *events.CognitoEventUserPoolsDefineAuthChallenge) error {
-			session := ev.Request.Session
-			wrong := 0
-			for _, r := range session {
-				if r.ChallengeName == "CUSTOM_CHALLENGE" && !r.ChallengeResult {
-					wrong++
-				}
-			}
-			last := &events.CognitoEventUserPoolsChallengeResult{}
-			if len(session) > 0 {
-				last = session[len(session)-1]
-			}
-			switch {
-			case last.ChallengeName == "SRP_A":
-				ev.Response.ChallengeName = "PASSWORD_VERIFIER"
-			case last.ChallengeName == "CUSTOM_CHALLENGE" && last.ChallengeResult:
-				ev.Response.IssueTokens = true
-			case wrong >= 3:
-				ev.Response.FailAuthentication = true
-			default:
-				ev.Response.ChallengeName = "CUSTOM_CHALLENGE"
-			}
-			return nil
-		})),
-		cognitotest.WithTrigger(cognitotest.CreateAuthChallenge, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsCreateAuthChallenge) error {
-			b := make([]byte, 3)
-			rand.Read(b)
-			code := hex.EncodeToString(b)
-			o.mu.Lock()
-			if o.codes == nil {
-				o.codes = make(map[string]string)
-			}
-			o.codes[ev.UserPoolID] = code
-			o.mu.Unlock()
-			ev.Response.PublicChallengeParameters = map[string]string{"delivery": "email"}
-			ev.Response.PrivateChallengeParameters = map[string]string{"answer": code}
-			ev.Response.ChallengeMetadata = "CODE-" + code[:2]
-			return nil
-		})),
-		cognitotest.WithTrigger(cognitotest.VerifyAuthChallengeResponse, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsVerifyAuthChallenge) error {
-			ev.Response.AnswerCorrect = ev.Request.ChallengeAnswer == ev.Request.PrivateChallengeParameters["answer"]
-			return nil
-		})),
+		cognitotest.WithTrigger(cognitotest.DefineAuthChallenge, o.rec.wrap(o.DefineAuthChallenge())),
+		cognitotest.WithTrigger(cognitotest.CreateAuthChallenge, o.CreateAuthChallenge()),
+		cognitotest.WithTrigger(cognitotest.VerifyAuthChallengeResponse, o.VerifyAuthChallengeResponse()),
 	}
 }
+
+// lastCode is the code of the last challenge of srv's pool.
+func (o *otpChallenge) lastCode(srv *cognitotest.Server) string { return o.LastAnswer(srv.UserPoolID) }
 
 // customClient is a copy of srv naming a client that allows CUSTOM_AUTH.
 func customClient(t testing.TB, srv *cognitotest.Server) *cognitotest.Server {
@@ -109,7 +69,7 @@ func answerCustom(t testing.TB, srv *cognitotest.Server, session *string, answer
 // code asks again with a new session, the right one gives tokens, three
 // wrong ones fail, and each session answers once.
 func TestCustomAuth(t *testing.T) {
-	var otp otpChallenge
+	otp := newOTP()
 	srv := customClient(t, cognitotest.NewServer(t, otp.options()...))
 	signUpConfirmed(t, srv, "ana", password)
 
@@ -165,7 +125,7 @@ func TestCustomAuth(t *testing.T) {
 // TestCustomAuthWithSRP: custom authentication with SRP first: the
 // password's PASSWORD_VERIFIER, then the custom challenge.
 func TestCustomAuthWithSRP(t *testing.T) {
-	var otp otpChallenge
+	otp := newOTP()
 	srv := customClient(t, cognitotest.NewServer(t, otp.options()...))
 	signUpConfirmed(t, srv, "ana", password)
 	a := make([]byte, 32)
@@ -206,7 +166,7 @@ func TestCustomAuthWithSRP(t *testing.T) {
 // TestCustomAuthAnsweredOnce: of many concurrent answers to one
 // CUSTOM_CHALLENGE session, exactly one is checked, on both stores.
 func TestCustomAuthAnsweredOnce(t *testing.T) {
-	var otp otpChallenge
+	otp := newOTP()
 	onEachStore(t, func(t *testing.T, srv *cognitotest.Server) {
 		srv = customClient(t, srv)
 		signUpConfirmed(t, srv, "ana", password)
@@ -239,7 +199,7 @@ func TestCustomAuthAnsweredOnce(t *testing.T) {
 // TestCustomAuthRefused: CUSTOM_AUTH needs the client flow and the pool's
 // three triggers.
 func TestCustomAuthRefused(t *testing.T) {
-	var otp otpChallenge
+	otp := newOTP()
 	srv := cognitotest.NewServer(t, otp.options()...)
 	signUpConfirmed(t, srv, "ana", password)
 	_, err := startCustom(t, srv, map[string]string{"USERNAME": "ana"})
@@ -253,7 +213,7 @@ func TestCustomAuthRefused(t *testing.T) {
 // TestCustomAuthAdmin: AdminInitiateAuth starts a custom sign-in too,
 // answered by AdminRespondToAuthChallenge.
 func TestCustomAuthAdmin(t *testing.T) {
-	var otp otpChallenge
+	otp := newOTP()
 	srv := addClient(t, cognitotest.NewServer(t, otp.options()...), &cip.CreateUserPoolClientInput{
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth},
 	})

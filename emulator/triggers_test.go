@@ -52,13 +52,17 @@ func (r *recorder) count() int {
 	return len(r.events)
 }
 
-// recorded wraps a typed handler so that r keeps each raw event.
-func recorded[E any](r *recorder, fn func(ctx context.Context, ev *E) error) cognitotest.TriggerFunc {
-	h := cognitotest.Handler(fn)
+// wrap makes fn keep each raw event in r.
+func (r *recorder) wrap(fn cognitotest.TriggerFunc) cognitotest.TriggerFunc {
 	return func(ctx context.Context, raw json.RawMessage) (json.RawMessage, error) {
 		r.record(raw)
-		return h(ctx, raw)
+		return fn(ctx, raw)
 	}
+}
+
+// recorded wraps a typed handler so that r keeps each raw event.
+func recorded[E any](r *recorder, fn func(ctx context.Context, ev *E) error) cognitotest.TriggerFunc {
+	return r.wrap(cognitotest.Handler(fn))
 }
 
 // checkHeader checks the common part of an event against AWS's shape.

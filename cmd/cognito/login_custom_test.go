@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -16,44 +14,13 @@ import (
 // customCode is the answer of customAuthTriggers' challenge.
 const customCode = "Op3n-sesame-42"
 
-// customAuthTriggers are a pool's custom authentication by a code: a
-// CUSTOM_CHALLENGE (after the password when the sign-in starts with SRP)
-// until one is answered right, failure after three wrong answers.
+// customAuthTriggers are a pool's custom authentication by a code:
+// cognitotest's CustomChallenge asking customCode.
 func customAuthTriggers() []cognitotest.Option {
-	return []cognitotest.Option{
-		cognitotest.WithTrigger(cognitotest.DefineAuthChallenge, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsDefineAuthChallenge) error {
-			session, wrong := ev.Request.Session, 0
-			for _, r := range session {
-				if r.ChallengeName == "CUSTOM_CHALLENGE" && !r.ChallengeResult {
-					wrong++
-				}
-			}
-			last := &events.CognitoEventUserPoolsChallengeResult{}
-			if len(session) > 0 {
-				last = session[len(session)-1]
-			}
-			switch {
-			case last.ChallengeName == "SRP_A":
-				ev.Response.ChallengeName = "PASSWORD_VERIFIER"
-			case last.ChallengeName == "CUSTOM_CHALLENGE" && last.ChallengeResult:
-				ev.Response.IssueTokens = true
-			case wrong >= 3:
-				ev.Response.FailAuthentication = true
-			default:
-				ev.Response.ChallengeName = "CUSTOM_CHALLENGE"
-			}
-			return nil
-		})),
-		cognitotest.WithTrigger(cognitotest.CreateAuthChallenge, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsCreateAuthChallenge) error {
-			ev.Response.PublicChallengeParameters = map[string]string{"hint": "the code on the card", "delivery": "post"}
-			ev.Response.PrivateChallengeParameters = map[string]string{"code": customCode}
-			return nil
-		})),
-		cognitotest.WithTrigger(cognitotest.VerifyAuthChallengeResponse, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsVerifyAuthChallenge) error {
-			ev.Response.AnswerCorrect = ev.Request.ChallengeAnswer == ev.Request.PrivateChallengeParameters["code"]
-			return nil
-		})),
-	}
+	cc := &cognitotest.CustomChallenge{New: func() (map[string]string, string) {
+		return map[string]string{"hint": "the code on the card", "delivery": "post"}, customCode
+	}}
+	return cc.Options()
 }
 
 // login --custom answers the pool's challenges from stdin, after printing

@@ -278,6 +278,9 @@ var kinds = []struct {
 	{cognito.ErrUserNotConfirmed, http.StatusForbidden, "user_not_confirmed"},
 	{cognito.ErrPasswordResetRequired, http.StatusForbidden, "password_reset_required"},
 	{cognito.ErrChallengeRequired, http.StatusForbidden, "challenge_required"},
+	// The pool's own Lambda function refused (a PreSignUp rule, say): its
+	// message is the app's, shown as is.
+	{cognito.ErrTriggerFailed, http.StatusForbidden, "trigger_failed"},
 	{cognito.ErrUserNotFound, http.StatusNotFound, "user_not_found"},
 	{cognito.ErrUserExists, http.StatusConflict, "user_exists"},
 	{cognito.ErrTooManyRequests, http.StatusTooManyRequests, "too_many_requests"},
