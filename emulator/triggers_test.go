@@ -558,3 +558,22 @@ func TestTriggerCustomMessage(t *testing.T) {
 	_, err = c.AdminGetUser(t.Context(), &cip.AdminGetUserInput{UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("carla")})
 	expectErr[*types.UserNotFoundException](t, err, "")
 }
+
+// TestTriggerPreTokenGenerationNewPassword: the tokens of a sign-in that
+// answered NEW_PASSWORD_REQUIRED are TokenGeneration_NewPasswordChallenge.
+func TestTriggerPreTokenGenerationNewPassword(t *testing.T) {
+	var rec recorder
+	srv := cognitotest.NewServer(t, cognitotest.WithTrigger(cognitotest.PreTokenGeneration, recorded(&rec, func(context.Context, *events.CognitoEventUserPoolsPreTokenGen) error { return nil })))
+	c := sdk(srv)
+	if _, err := c.AdminCreateUser(t.Context(), &cip.AdminCreateUserInput{
+		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("bob"), TemporaryPassword: aws.String("Temp-Pass-123"),
+		MessageAction: types.MessageActionTypeSuppress, UserAttributes: attrs("email", emailFor("bob")),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := trySignIn(t, srv, "bob", "Temp-Pass-123")
+	session := expectChallenge(t, out, err, types.ChallengeNameTypeNewPasswordRequired)
+	done, err := respond(t, srv, "bob", types.ChallengeNameTypeNewPasswordRequired, session, map[string]string{"NEW_PASSWORD": password})
+	expectTokens(t, done, err)
+	checkHeader(t, srv, rec.last(t), "1", "TokenGeneration_NewPasswordChallenge", "bob", srv.ClientID)
+}
