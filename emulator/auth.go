@@ -29,6 +29,10 @@ type authStep struct {
 	// signedIn is the user of a managed-login sign-in who proved every
 	// factor (instead of tokens: the login pages grant the authorization).
 	signedIn *user
+	// pending is the sign-in code the step's challenge asks for, to be
+	// delivered once the step is committed, when the pool's CustomMessage
+	// trigger writes its text (see deliverSignInCode).
+	pending *pendingCode
 }
 
 func (a *authStep) initiateOutput() *cip.InitiateAuthOutput {
@@ -344,6 +348,9 @@ func (s *Server) proceed(st *state, c *caller, u *user, prog progress) (*outcome
 // here, outside any transaction.
 func (s *Server) finish(ctx context.Context, c *caller, o *outcome) (*authStep, error) {
 	if o.step != nil {
+		if err := s.deliverPending(ctx, c, o.step); err != nil {
+			return nil, err
+		}
 		return o.step, nil
 	}
 	if err := s.postAuthentication(ctx, c, o.u, o.device != nil); err != nil {

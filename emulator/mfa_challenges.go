@@ -140,12 +140,17 @@ func (s *Server) mfaChallenge(st *state, c *caller, u *user, prog progress, fact
 			attr = "email"
 		}
 		rec.Code = randomString("0123456789", 6)
-		d, err := s.send(st, c.pool, u, PurposeMFA, attr, rec.Code, "", nil)
+		d, pending, err := s.deliverSignInCode(st, c, u, attr, rec.Code)
 		if err != nil {
 			return nil, err
 		}
 		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = string(d.DeliveryMedium)
 		params["CODE_DELIVERY_DESTINATION"] = aws.ToString(d.Destination)
+		session, err := s.newChallenge(st, c.client, c.pool, rec)
+		if err != nil {
+			return nil, err
+		}
+		return &authStep{challenge: types.ChallengeNameType(factor), params: params, session: session, pending: pending}, nil
 	}
 	session, err := s.newChallenge(st, c.client, c.pool, rec)
 	if err != nil {

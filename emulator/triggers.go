@@ -554,6 +554,7 @@ const (
 	sourceMessageAdminCreateUser = "CustomMessage_AdminCreateUser"
 	sourceMessageUpdateAttribute = "CustomMessage_UpdateUserAttribute"
 	sourceMessageVerifyAttribute = "CustomMessage_VerifyUserAttribute"
+	sourceMessageAuthentication  = "CustomMessage_Authentication"
 )
 
 // Placeholders of a CustomMessage answer: where the code (or temporary
@@ -619,4 +620,48 @@ func (t *customText) render(medium, secret, username string) (subject, text stri
 		subject = t.subject
 	}
 	return subject, text, nil
+}
+
+// pendingCode is a sign-in code (SMS_MFA, EMAIL_OTP, SMS_OTP) whose
+// message waits for the pool's CustomMessage trigger.
+type pendingCode struct {
+	user       *user
+	attr, code string
+}
+
+// deliverSignInCode sends u the code of a sign-in challenge, to attr, from
+// inside the transaction that asks it — or, when the pool has a
+// CustomMessage trigger (which must run outside write transactions),
+// returns it as pending, with its delivery details, for deliverPending to
+// send once the challenge is committed.
+func (s *Server) deliverSignInCode(st *state, c *caller, u *user, attr, code string) (*types.CodeDeliveryDetailsType, *pendingCode, error) {
+	if !c.pool.hasTrigger(triggerCustomMessage) {
+		d, err := s.send(st, c.pool, u, PurposeMFA, attr, code, "", nil)
+		return d, nil, err
+	}
+	medium := "EMAIL"
+	if attr == "phone_number" {
+		medium = "SMS"
+	}
+	return delivery(mask(u.Attributes[attr]), medium, attr), &pendingCode{user: u, attr: attr, code: code}, nil
+}
+
+// deliverPending sends the sign-in code step waits to deliver, if any,
+// with the text the pool's CustomMessage trigger writes for it
+// (CustomMessage_Authentication). A failing trigger fails the call: the
+// challenge stays unanswerable, as its code was never sent.
+func (s *Server) deliverPending(ctx context.Context, c *caller, step *authStep) error {
+	pc := step.pending
+	if pc == nil {
+		return nil
+	}
+	step.pending = nil
+	text, err := s.customMessage(ctx, c.pool, c.client, pc.user, sourceMessageAuthentication, c.metadata)
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, func(st *state) error {
+		_, err := s.send(st, c.pool, pc.user, PurposeMFA, pc.attr, pc.code, "", text)
+		return err
+	})
 }

@@ -577,3 +577,40 @@ func TestTriggerPreTokenGenerationNewPassword(t *testing.T) {
 	expectTokens(t, done, err)
 	checkHeader(t, srv, rec.last(t), "1", "TokenGeneration_NewPasswordChallenge", "bob", srv.ClientID)
 }
+
+// TestTriggerCustomMessageAuthentication: an MFA code's message is the
+// CustomMessage trigger's (CustomMessage_Authentication), sent once the
+// challenge is committed; the code in it answers the challenge.
+func TestTriggerCustomMessageAuthentication(t *testing.T) {
+	var rec recorder
+	srv := cognitotest.NewServer(t, cognitotest.WithTrigger(cognitotest.CustomMessage, recorded(&rec, func(_ context.Context, ev *events.CognitoEventUserPoolsCustomMessage) error {
+		ev.Response.EmailSubject = "Your Acme sign-in code"
+		ev.Response.EmailMessage = "Sign in with " + ev.Request.CodeParameter
+		return nil
+	})))
+	in := mfaPoolInput("")
+	in.LambdaConfig = &types.LambdaConfigType{CustomMessage: aws.String(cognitotest.TriggerARN(cognitotest.CustomMessage))}
+	srv = withPool(t, srv, in, nil)
+	cfg := allFactorsConfig(types.UserPoolMfaTypeOptional)
+	cfg.UserPoolId = aws.String(srv.UserPoolID)
+	if _, err := sdk(srv).SetUserPoolMfaConfig(t.Context(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	signUpConfirmed(t, srv, "ana", password)
+	if _, err := sdk(srv).AdminSetUserMFAPreference(t.Context(), &cip.AdminSetUserMFAPreferenceInput{
+		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("ana"),
+		EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true, PreferredMfa: true},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := trySignIn(t, srv, "ana", password)
+	session := expectChallenge(t, out, err, types.ChallengeNameTypeEmailOtp)
+	msgs := srv.Messages("ana")
+	m := msgs[len(msgs)-1]
+	if m.Purpose != emulator.PurposeMFA || m.Subject != "Your Acme sign-in code" || m.Text != "Sign in with "+m.Code {
+		t.Errorf("MFA message = %+v", m)
+	}
+	checkHeader(t, srv, rec.last(t), "1", "CustomMessage_Authentication", "ana", srv.ClientID)
+	done, err := respond(t, srv, "ana", types.ChallengeNameTypeEmailOtp, session, map[string]string{"EMAIL_OTP_CODE": m.Code})
+	expectTokens(t, done, err)
+}

@@ -208,7 +208,13 @@ func (s *Server) startFirstFactor(ctx context.Context, c *caller, username, fact
 		step, err = s.otpChallenge(st, c, u, factor, prog)
 		return err
 	})
-	return step, err
+	if err == nil {
+		err = s.deliverPending(ctx, c, step)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return step, nil
 }
 
 // otpChallenge sends u a one-time password for factor (EMAIL_OTP or
@@ -224,7 +230,7 @@ func (s *Server) otpChallenge(st *state, c *caller, u *user, factor string, prog
 		Name: factor, UsernameKey: c.pool.usernameKey(u.Username), Progress: prog,
 		Code: randomString("0123456789", 6), FirstFactor: true,
 	}
-	d, err := s.send(st, c.pool, u, PurposeMFA, attr, rec.Code, "", nil)
+	d, pending, err := s.deliverSignInCode(st, c, u, attr, rec.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +239,7 @@ func (s *Server) otpChallenge(st *state, c *caller, u *user, factor string, prog
 		return nil, err
 	}
 	return &authStep{
-		challenge: types.ChallengeNameType(factor), session: session,
+		challenge: types.ChallengeNameType(factor), session: session, pending: pending,
 		params: map[string]string{
 			"USER_ID_FOR_SRP":               u.Username,
 			"CODE_DELIVERY_DELIVERY_MEDIUM": string(d.DeliveryMedium),
