@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"crypto/subtle"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -57,16 +56,12 @@ const (
 	logoutPath                = "/logout"
 )
 
-// Cookies and bounds of the managed login.
+// Bounds of the managed login.
 const (
-	csrfCookie = "XSRF-TOKEN"
-	csrfField  = "_csrf"
 	// loginSessionLife is how long a managed-login session signs the user
 	// in again without a form. AWS: the session cookie "is valid for one
 	// hour".
 	loginSessionLife = time.Hour
-	// maxLoginForm bounds a form's body.
-	maxLoginForm = 64 << 10
 	// maxLoginField bounds a username, code or password from a form, as
 	// the API bounds them (usernames and passwords: 128 and 256).
 	maxLoginField = 256
@@ -137,39 +132,13 @@ func (s *Server) startLoginFlow(w http.ResponseWriter, r *http.Request) *loginFl
 	}
 	f := &loginFlow{w: w, r: r, a: a}
 	if r.Method == http.MethodPost {
-		if err := readLoginForm(w, r); err != nil {
+		if err := readPageForm(w, r); err != nil {
 			s.showError(w, r, err)
 			return nil
 		}
 	}
 	f.csrf = csrfToken(w, r)
 	return f
-}
-
-// readLoginForm reads a POST's form and checks its CSRF token against
-// the cookie: a form posted from another site has neither.
-func readLoginForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxLoginForm)
-	if err := r.ParseForm(); err != nil {
-		return badPage("The form could not be read.")
-	}
-	cookie, err := r.Cookie(csrfCookie)
-	given := r.PostForm.Get(csrfField)
-	if err != nil || cookie.Value == "" || given == "" || subtle.ConstantTimeCompare([]byte(cookie.Value), []byte(given)) != 1 {
-		return &pageError{status: http.StatusForbidden, message: "The form has expired or did not come from this page: go back, reload the page and try again."}
-	}
-	return nil
-}
-
-// csrfToken is the page's CSRF token: the browser's XSRF-TOKEN cookie,
-// or a new one, set here.
-func csrfToken(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 64 && strings.IndexFunc(c.Value, notUnreserved) < 0 {
-		return c.Value
-	}
-	token, _ := newRefreshToken()
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
-	return token
 }
 
 // url is a page's URL under the flow's authorization request.
@@ -245,13 +214,7 @@ func (f *loginFlow) links(form string) []pageLink {
 
 // render writes a page with the headers every managed-login page has.
 func (s *Server) render(w http.ResponseWriter, page *loginPage) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")
+	setPageHeaders(w.Header(), "no-referrer")
 	status := page.status
 	if status == 0 {
 		status = http.StatusOK
@@ -526,13 +489,7 @@ func (s *Server) liveLoginSession(r *http.Request, p *pool) (*loginSession, erro
 // callAPI runs a client action for the pages, with its input validated
 // and its caller resolved as the API does both.
 func callAPI[In, Out any](s *Server, ctx context.Context, c *caller, fn func(*Server, context.Context, *caller, *In) (*Out, error), in *In) (*Out, error) {
-	if err := validateInput(in); err != nil {
-		return nil, err
-	}
-	if err := s.resolveCaller(ctx, byClient, c, in); err != nil {
-		return nil, err
-	}
-	return fn(s, ctx, c, in)
+	return callAction(s, ctx, byClient, c, fn, in)
 }
 
 // serveSignUp is /signup: a new account, confirmed next on /confirm.
