@@ -97,6 +97,7 @@ func New(ctx context.Context, st store.Store, opts ...Option) (*Server, error) {
 		writeDocument(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.mux.HandleFunc("GET /_local/messages", s.serveMessages)
+	s.routeDashboard(s.mux)
 	s.mux.HandleFunc("GET /confirmUser", s.serveConfirmUser)
 	s.mux.HandleFunc(authorizePath, s.serveAuthorize)
 	s.mux.HandleFunc(tokenEndpointPath, s.serveOAuthToken)
