@@ -54,7 +54,9 @@ On a new data directory it creates a user pool (users sign up with their email
 as the username; email required and verified by code) with two app clients,
 one public and one with a secret, all sign-in flows enabled. It prints the
 environment variables that point the SDKs and this tool at it. Codes that
-Cognito would email are kept in the outbox: GET /_local/messages.
+Cognito would email are kept in the outbox: GET /_local/messages. A web
+dashboard at /_local/ shows the pools, their clients and users, the outbox
+and a token decoder, and runs the actions a developer needs while testing.
 
 With --lambda-endpoint the pools' Lambda triggers (the ARNs of their
 LambdaConfig) are invoked through the AWS Lambda Invoke API at that URL, e.g.
@@ -276,7 +278,9 @@ func printExports(w io.Writer, endpoint string, s *localSetup, opts localOptions
 	if opts.lambdaEndpoint != "" {
 		lines = append(lines, "# Lambda triggers are invoked through the Lambda Invoke API at "+opts.lambdaEndpoint+".")
 	}
-	lines = append(lines, "# Confirmation codes and other messages: curl "+endpoint+"/_local/messages")
+	lines = append(lines,
+		"# Dashboard (pools, users, the outbox, a token decoder): "+endpoint+"/_local/",
+		"# Confirmation codes and other messages: curl "+endpoint+"/_local/messages")
 	fmt.Fprintln(w, strings.Join(lines, "\n"))
 }
 
