@@ -1,53 +1,23 @@
 package main
 
 import (
-	"context"
 	"net/url"
-	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// chromium returns the path of a Chromium or Chrome to drive, or "".
-func chromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	return ""
-}
+	"github.com/cognitokit/cognito/internal/browsertest"
+)
 
 // TestBrowser signs the demo user in and out with a real browser: headless
 // Chromium driven by chromedp clicks through the app and the managed login
 // page. It skips without Chromium, unless COGNITOKIT_REQUIRE_BROWSER=1
 // (as in CI) makes that a failure.
 func TestBrowser(t *testing.T) {
-	path := chromium()
-	if path == "" {
-		if os.Getenv("COGNITOKIT_REQUIRE_BROWSER") == "1" {
-			t.Fatal("no chromium on PATH, and COGNITOKIT_REQUIRE_BROWSER=1")
-		}
-		t.Skip("no chromium on PATH (apt-get install chromium); COGNITOKIT_REQUIRE_BROWSER=1 makes this a failure")
-	}
 	t.Parallel()
+	ctx := browsertest.Start(t, 30*time.Second)
 	a := newTestApp(t)
-
-	// One bound on the whole browser's life: a bound, not an assertion.
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], // headless among them
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.DisableGPU,
-	)
-	ctx, cancel = chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx)
-	defer cancel()
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(a.url+"/"),
