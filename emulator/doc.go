@@ -53,6 +53,11 @@
 //	oauth_token.go   the OAuth 2.0 token endpoint, POST /oauth2/token;
 //	                 oauth_revoke.go its revocation endpoint,
 //	                 oauth_userinfo.go the OIDC userInfo endpoint
+//	dashboard.go     the dashboard at /_local/ (pools, clients, users, the
+//	                 outbox); dashboard_actions.go its actions,
+//	                 dashboard_token.go its token decoder
+//	webpage.go       what the HTML pages (managed login, dashboard) share:
+//	                 headers, the CSRF token, calling an action
 //	attributes.go, password.go, filter.go, users.go   what those share
 //
 // A new kind of record is declared once in state.go with its owner (the
@@ -133,6 +138,9 @@
 //	GET|POST /oauth2/userInfo                       the OIDC claims of an access token with openid
 //	POST /oauth2/revoke                             OAuth 2.0 revocation of a refresh token
 //	GET /_local/messages[?username=U]               the outbox: every code "sent"
+//	GET /_local/, /_local/pools/{pool}[/users/{user}], /_local/outbox   the dashboard
+//	GET|POST /_local/token                          the dashboard's token decoder
+//	POST /_local/pools/{pool}/...                   the dashboard's actions (same origin, CSRF token)
 //	GET /confirmUser?client_id&user_name&confirmation_code   a confirmation link
 //	GET /health                                     200 when serving
 //
