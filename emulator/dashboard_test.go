@@ -194,6 +194,12 @@ func TestDashboardPages(t *testing.T) {
 	if _, err := c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("ana"), UserAttributes: attrs("name", "Ana Lima")}); err != nil {
 		t.Fatal(err)
 	}
+	web := addClient(t, srv, &cip.CreateUserPoolClientInput{
+		ClientName: aws.String("web"), AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthScopes: []string{"openid", "email"},
+		CallbackURLs: []string{"https://app.example/callback"}, LogoutURLs: []string{"https://app.example/bye"},
+		SupportedIdentityProviders: []string{"COGNITO"},
+	})
 	d := newDashboard(t, srv)
 
 	home := d.page("/_local/")
@@ -213,6 +219,12 @@ func TestDashboardPages(t *testing.T) {
 	pool := d.page(poolPage(srv))
 	pool.mustShow(t, srv.UserPoolID, srv.ClientID, "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "access 1 h", "refresh 30 d",
 		"ana", "bob", "CONFIRMED", "UNCONFIRMED", "editors", "They edit", "Reveal secret", srv.Endpoint+"/"+srv.UserPoolID)
+	card, _, _ := strings.Cut(pool.body[strings.Index(pool.body, `id="client-`+web.ClientID+`"`)+1:], "</article>")
+	for _, want := range []string{">web <", ">code<", ">openid<", ">email<", "https://app.example/callback", "https://app.example/bye", "COGNITO", "none (a public client)"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the web client's card does not show %q:\n%s", want, card)
+		}
+	}
 
 	user := d.page(userPage(srv, "ana"))
 	user.mustShow(t, "ana", "CONFIRMED", "enabled", "ana@example.com", "email_verified", "Ana Lima", "editors", "1 live sign-in")
@@ -296,6 +308,7 @@ func userState(t testing.TB, srv *cognitotest.Server, name string) string {
 // origin, and with no origin at all.
 func TestDashboardActions(t *testing.T) {
 	t.Parallel()
+	confirmedAna := func(t testing.TB, srv *cognitotest.Server) { signUpConfirmed(t, srv, "ana", password) }
 	groupState := func(t testing.TB, srv *cognitotest.Server) string {
 		_, err := sdk(srv).GetGroup(t.Context(), &cip.GetGroupInput{UserPoolId: aws.String(srv.UserPoolID), GroupName: aws.String("admins")})
 		return fmt.Sprint(err == nil)
@@ -317,13 +330,13 @@ func TestDashboardActions(t *testing.T) {
 		},
 		{
 			name:  "disable",
-			setup: func(t testing.TB, srv *cognitotest.Server) { signUpConfirmed(t, srv, "ana", password) },
+			setup: confirmedAna,
 			want:  "CONFIRMED enabled=false groups=[]",
 		},
 		{
 			name: "enable",
 			setup: func(t testing.TB, srv *cognitotest.Server) {
-				signUpConfirmed(t, srv, "ana", password)
+				confirmedAna(t, srv)
 				if _, err := sdk(srv).AdminDisableUser(t.Context(), &cip.AdminDisableUserInput{UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("ana")}); err != nil {
 					t.Fatal(err)
 				}
@@ -332,19 +345,19 @@ func TestDashboardActions(t *testing.T) {
 		},
 		{
 			name:  "reset",
-			setup: func(t testing.TB, srv *cognitotest.Server) { signUpConfirmed(t, srv, "ana", password) },
+			setup: confirmedAna,
 			want:  "RESET_REQUIRED enabled=true groups=[]",
 		},
 		{
 			name:     "delete",
-			setup:    func(t testing.TB, srv *cognitotest.Server) { signUpConfirmed(t, srv, "ana", password) },
+			setup:    confirmedAna,
 			want:     "gone",
 			redirect: poolPage,
 		},
 		{
 			name: "group",
 			setup: func(t testing.TB, srv *cognitotest.Server) {
-				signUpConfirmed(t, srv, "ana", password)
+				confirmedAna(t, srv)
 				if _, err := sdk(srv).CreateGroup(t.Context(), &cip.CreateGroupInput{UserPoolId: aws.String(srv.UserPoolID), GroupName: aws.String("admins")}); err != nil {
 					t.Fatal(err)
 				}
@@ -694,4 +707,28 @@ func unsignedJWT(header, claims map[string]any) string {
 // cognitotest's clients sign with.
 func emulatorIAM() emulator.Option {
 	return emulator.WithIAMCredentials(emulator.IAMCredentials{AccessKeyID: "local", SecretAccessKey: "local"})
+}
+
+// TestDashboardUserMFAAndDevices: a user's page shows its authenticator
+// app and MFA factors, and its remembered devices.
+func TestDashboardUserMFAAndDevices(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	mfa := mfaServer(t, cognitotest.NewServer(t, cognitotest.WithClock(clk.Now)), totpConfig(types.UserPoolMfaTypeOptional), false)
+	signUpConfirmed(t, mfa, "ana", password)
+	setUpTOTP(t, mfa, clk, signIn(t, mfa, "ana", password).AccessToken)
+	mfaPage := newDashboard(t, mfa).page(userPage(mfa, "ana"))
+	mfaPage.mustShow(t, "SOFTWARE_TOKEN_MFA", "set up")
+	if mfa := mfaPage.body[strings.Index(mfaPage.body, `id="mfa"`):]; strings.Contains(mfa[:strings.Index(mfa, "</section>")], "none") {
+		t.Errorf("the MFA section shows none:\n%s", mfa)
+	}
+
+	devices := devicePool(t, cognitotest.NewServer(t), &types.DeviceConfigurationType{}, false)
+	signUpConfirmed(t, devices, "ana", password)
+	dev, _ := rememberDevice(t, devices, "ana", "Ana's laptop")
+	page := newDashboard(t, devices).page(userPage(devices, "ana"))
+	page.mustShow(t, dev.key, "Ana's laptop")
+	if !strings.Contains(page.body, "<td>remembered</td>") {
+		t.Errorf("the device is not shown remembered:\n%s", page.body)
+	}
 }
