@@ -416,7 +416,7 @@ func (s *Server) grantFor(st *state, p *pool, u *user) (*grant, error) {
 // source is the PreTokenGeneration trigger's triggerSource.
 func (s *Server) authenticated(ctx context.Context, c *caller, u *user, sess *session, g *grant, source string) (*authStep, error) {
 	tokens, err := s.issueTokens(ctx, &tokenIssue{
-		pool: c.pool, client: c.client, user: u, session: sess, grant: g, issuer: c.baseURL + "/" + c.pool.ID,
+		pool: c.pool, client: c.client, user: u, session: sess, grant: g, issuer: s.Issuer(c.baseURL, c.pool.ID),
 		source: source, metadata: c.metadata,
 	})
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 // jssdkDir holds the JavaScript client checks (the AWS SDK for JavaScript
-// v3, amazon-cognito-identity-js, Amplify JS v6): package.json,
+// v3, amazon-cognito-identity-js, Amplify JS v6, aws-jwt-verify): package.json,
 // package-lock.json and the scripts. Its node_modules comes from
 // `npm ci --prefix emulator/testdata/jssdk`.
 const jssdkDir = "testdata/jssdk"
@@ -83,7 +83,7 @@ func nodeScript(t *testing.T, srv *cognitotest.Server, script, username, pw stri
 		missing("node is not on PATH; install Node.js 20+ to run the JavaScript client checks (COGNITOKIT_REQUIRE_JSSDK=1 makes this a failure)")
 		return "", nil
 	}
-	for _, pkg := range []string{"@aws-sdk/client-cognito-identity-provider", "amazon-cognito-identity-js", "aws-amplify"} {
+	for _, pkg := range []string{"@aws-sdk/client-cognito-identity-provider", "amazon-cognito-identity-js", "aws-amplify", "aws-jwt-verify"} {
 		if _, err := os.Stat(filepath.Join(jssdkDir, "node_modules", filepath.FromSlash(pkg))); err != nil {
 			missing("%s is not installed; run `npm ci --prefix emulator/testdata/jssdk` (COGNITOKIT_REQUIRE_JSSDK=1 makes this a failure)", pkg)
 			return "", nil

@@ -405,7 +405,7 @@ func (s *Server) authorizationResponse(ctx context.Context, baseURL string, a *a
 		return nil, err
 	}
 	tokens, err := s.issueTokens(ctx, &tokenIssue{
-		pool: p, client: cl, user: u, session: sess, grant: g, issuer: baseURL + "/" + p.ID,
+		pool: p, client: cl, user: u, session: sess, grant: g, issuer: s.Issuer(baseURL, p.ID),
 		nonce: a.req.Nonce, source: sourceHostedAuth,
 	})
 	if err != nil {

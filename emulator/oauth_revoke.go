@@ -20,7 +20,6 @@ const revocationPath = "/oauth2/revoke"
 
 // serveOAuthRevoke is the revocation endpoint.
 func (s *Server) serveOAuthRevoke(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeOAuth(w, http.StatusMethodNotAllowed, map[string]string{"error": oauthInvalidRequest, "error_description": "The revocation endpoint accepts POST only."})

@@ -36,10 +36,11 @@ import (
 // "error_description": "..."}, with HTTP 400, or 401 for invalid_client
 // (with WWW-Authenticate: Basic when the client used HTTP Basic, as §5.2
 // requires). Every answer carries Cache-Control: no-store and Pragma:
-// no-cache (§5.1), and Access-Control-Allow-Origin: *, as AWS documents
-// for its token endpoint ("The token endpoint returns an
-// Access-Control-Allow-Origin: * response header"; it supports no custom
-// CORS policy). OPTIONS answers a browser's preflight.
+// no-cache (§5.1), and the CORS headers of cors.go:
+// Access-Control-Allow-Origin: * by default, as AWS documents for its
+// token endpoint ("The token endpoint returns an
+// Access-Control-Allow-Origin: * response header"); OPTIONS answers a
+// browser's preflight.
 
 // Bounds of a token request.
 const (
@@ -69,14 +70,11 @@ const (
 	oauthServerError          = "server_error"
 )
 
-// The token endpoint's path and its CORS answers. AWS documents only the
-// wildcard origin; the preflight allows what a browser's token request
-// sends (POST with Authorization and Content-Type) and may be cached a day.
+// The token endpoint's path and methods (OPTIONS: the CORS preflight,
+// answered in cors.go).
 const (
-	tokenEndpointPath          = "/oauth2/token"
-	tokenEndpointAllowMethods  = "POST, OPTIONS"
-	tokenEndpointAllowHeaders  = "Authorization, Content-Type"
-	tokenEndpointPreflightLife = "86400"
+	tokenEndpointPath         = "/oauth2/token"
+	tokenEndpointAllowMethods = "POST, OPTIONS"
 )
 
 // oauthError is an RFC 6749 §5.2 error answer. Its description never holds
@@ -109,20 +107,10 @@ type tokenResponse struct {
 	TokenType    string `json:"token_type"`
 }
 
-// serveOAuthToken is the token endpoint: POST grants a token, OPTIONS
-// answers a CORS preflight, any other method is refused.
+// serveOAuthToken is the token endpoint: POST grants a token, any other
+// method is refused (OPTIONS never gets here: see serveCORS).
 func (s *Server) serveOAuthToken(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	switch r.Method {
-	case http.MethodPost:
-	case http.MethodOptions:
-		h := w.Header()
-		h.Set("Access-Control-Allow-Methods", tokenEndpointAllowMethods)
-		h.Set("Access-Control-Allow-Headers", tokenEndpointAllowHeaders)
-		h.Set("Access-Control-Max-Age", tokenEndpointPreflightLife)
-		w.WriteHeader(http.StatusNoContent)
-		return
-	default:
+	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", tokenEndpointAllowMethods)
 		writeOAuth(w, http.StatusMethodNotAllowed, map[string]string{"error": oauthInvalidRequest, "error_description": "The token endpoint accepts POST only."})
 		return
@@ -346,7 +334,7 @@ func (s *Server) clientCredentialsGrant(r *http.Request, cl *appClient, p *pool,
 	if err != nil {
 		return nil, err
 	}
-	token, err := s.issueClientToken(r.Context(), key, s.requestBaseURL(r)+"/"+p.ID, p, cl, granted)
+	token, err := s.issueClientToken(r.Context(), key, s.Issuer(s.requestBaseURL(r), p.ID), p, cl, granted)
 	if err != nil {
 		return nil, err
 	}
@@ -427,7 +415,7 @@ func (s *Server) authorizationCodeGrant(r *http.Request, cl *appClient, p *pool,
 		return nil, err
 	}
 	tokens, err := s.issueTokens(r.Context(), &tokenIssue{
-		pool: p, client: cl, user: u, session: sess, grant: g, issuer: s.requestBaseURL(r) + "/" + p.ID,
+		pool: p, client: cl, user: u, session: sess, grant: g, issuer: s.Issuer(s.requestBaseURL(r), p.ID),
 		nonce: rec.Nonce, source: sourceHostedAuth,
 	})
 	if err != nil {

@@ -23,7 +23,7 @@ import (
 // a request without a bearer token, 401 invalid_token for a token that
 // does not verify (expired, revoked, another server's), and, for a token
 // without the openid scope (the API's), RFC 6750's 403 insufficient_scope.
-// It sends CORS headers for any origin, as the token endpoint does.
+// It sends the CORS headers of cors.go, as the token endpoint does.
 
 const (
 	userInfoPath         = "/oauth2/userInfo"
@@ -41,18 +41,8 @@ var scopeAttributes = map[string][]string{
 }
 
 func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Access-Control-Allow-Origin", "*")
-	switch r.Method {
-	case http.MethodGet, http.MethodPost:
-	case http.MethodOptions:
-		h.Set("Access-Control-Allow-Methods", userInfoAllowMethods)
-		h.Set("Access-Control-Allow-Headers", tokenEndpointAllowHeaders)
-		h.Set("Access-Control-Max-Age", tokenEndpointPreflightLife)
-		w.WriteHeader(http.StatusNoContent)
-		return
-	default:
-		h.Set("Allow", userInfoAllowMethods)
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", userInfoAllowMethods)
 		writeOAuth(w, http.StatusMethodNotAllowed, map[string]string{"error": oauthInvalidRequest, "error_description": "The userInfo endpoint accepts GET and POST only."})
 		return
 	}

@@ -39,6 +39,13 @@ type Server struct {
 	lambda LambdaInvoker
 	// phantomKey derives the SRP challenges of unknown users.
 	phantomKey []byte
+	// corsOrigins are the origins CORS allows; nil: any (cors.go).
+	corsOrigins []string
+	// awsIssuer gives tokens AWS's issuer (issuer.go).
+	awsIssuer bool
+	// accessToken, when set, guards /_local/ and the administrator's
+	// actions (access.go).
+	accessToken string
 
 	mux *http.ServeMux
 }
@@ -58,8 +65,10 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 func WithRegion(region string) Option { return func(s *Server) { s.region = region } }
 
 // WithBaseURL fixes the server's public URL, used to build token issuers
-// (<baseURL>/<poolId>). By default it is taken from each request's Host, so
-// the issuer is whatever address the client reached the server at.
+// (<baseURL>/<poolId>, unless WithAWSIssuer), the discovery document's
+// endpoints and confirmation links. By default it is taken from each
+// request's Host, so the issuer is whatever address the client reached the
+// server at; with it, only tokens of exactly this issuer are accepted.
 func WithBaseURL(u string) Option {
 	return func(s *Server) { s.baseURL = strings.TrimRight(u, "/") }
 }
@@ -119,6 +128,9 @@ func New(ctx context.Context, st store.Store, opts ...Option) (*Server, error) {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveCORS(w, r) || !s.checkAccess(w, r) {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -109,13 +109,22 @@ func parseSigV4(auth string) (*sigV4Header, *apiError) {
 
 // checkSignature checks the SigV4 authorization of an IAM-authorized
 // request whose body is body: always its form, and with IAM credentials
-// its access key, time and signature.
+// (or an access token, the secret key of any key ID) its access key, time
+// and signature.
 func (s *Server) checkSignature(r *http.Request, body []byte) *apiError {
 	h, apiErr := parseSigV4(r.Header.Get("Authorization"))
-	if apiErr != nil || s.iam == nil {
+	if apiErr != nil {
 		return apiErr
 	}
-	if !hmac.Equal([]byte(h.accessKeyID), []byte(s.iam.AccessKeyID)) {
+	creds := s.iam
+	if creds == nil && s.accessToken != "" {
+		// The access token is the secret key, under any key ID (access.go).
+		creds = &IAMCredentials{AccessKeyID: h.accessKeyID, SecretAccessKey: s.accessToken}
+	}
+	if creds == nil {
+		return nil
+	}
+	if !hmac.Equal([]byte(h.accessKeyID), []byte(creds.AccessKeyID)) {
 		return &apiError{Status: http.StatusBadRequest, Type: excUnrecognizedClient, Message: "The security token included in the request is invalid."}
 	}
 	amzDate := r.Header.Get("X-Amz-Date")
@@ -126,7 +135,7 @@ func (s *Server) checkSignature(r *http.Request, body []byte) *apiError {
 	if skew := s.now().Sub(signedAt); skew > 15*time.Minute || skew < -15*time.Minute {
 		return &apiError{Status: http.StatusBadRequest, Type: excInvalidSignature, Message: "Signature expired: " + amzDate + " is more than 15 minutes from the server's time."}
 	}
-	want := signatureOf(s.iam.SecretAccessKey, h, amzDate, canonicalRequest(r, h.signedHeaders, body))
+	want := signatureOf(creds.SecretAccessKey, h, amzDate, canonicalRequest(r, h.signedHeaders, body))
 	if !hmac.Equal([]byte(want), []byte(h.signature)) {
 		return &apiError{Status: http.StatusForbidden, Type: excInvalidSignature, Message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."}
 	}

@@ -276,9 +276,8 @@ type authorized struct {
 }
 
 // authorize verifies an access token completely — RS256 signature by the
-// pool's key, expiry, token_use, the pool (the issuer's last path segment:
-// the host part is whatever address the client used, and only this
-// server's key can sign), and that its sign-in was not revoked
+// pool's key, expiry, token_use, the issuer (one this server gives, naming
+// the pool: see issuerPool), and that its sign-in was not revoked
 // (GlobalSignOut, DeleteUser, AdminDisableUser) — inside tx. Every failure
 // is a NotAuthorizedException.
 func (s *Server) authorize(st *state, raw string) (*authorized, error) {
@@ -289,13 +288,12 @@ func (s *Server) authorize(st *state, raw string) (*authorized, error) {
 	var p *pool
 	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(s.now))
 	_, err := parser.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
-		c := t.Claims.(*accessClaims)
-		i := strings.LastIndexByte(c.Issuer, '/')
-		if i < 0 {
-			return nil, errors.New("issuer has no pool")
+		poolID, ok := s.issuerPool(t.Claims.(*accessClaims).Issuer)
+		if !ok {
+			return nil, errors.New("not this server's issuer")
 		}
 		var err error
-		if p, err = st.pool(c.Issuer[i+1:]); err != nil {
+		if p, err = st.pool(poolID); err != nil {
 			return nil, err
 		}
 		key, err := s.poolKey(st, p.ID)
@@ -391,8 +389,8 @@ func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveOpenIDConfiguration serves a pool's OpenID discovery document: its
-// issuer and keys, and the OAuth 2.0 endpoints on the server's address
-// with what they support.
+// tokens' issuer (AWS's with WithAWSIssuer), its keys and the OAuth 2.0
+// endpoints on the server's address, with what they support.
 func (s *Server) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request) {
 	poolID := r.PathValue("pool")
 	if _, err := s.jwksFor(r, poolID); err != nil {
@@ -400,10 +398,9 @@ func (s *Server) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request
 		return
 	}
 	base := s.requestBaseURL(r)
-	issuer := base + "/" + poolID
 	writeDocument(w, http.StatusOK, map[string]any{
-		"issuer":                                issuer,
-		"jwks_uri":                              issuer + "/.well-known/jwks.json",
+		"issuer":                                s.Issuer(base, poolID),
+		"jwks_uri":                              base + "/" + poolID + "/.well-known/jwks.json",
 		"authorization_endpoint":                base + authorizePath,
 		"token_endpoint":                        base + tokenEndpointPath,
 		"userinfo_endpoint":                     base + userInfoPath,

@@ -1,0 +1,198 @@
+package emulator_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitokit/cognito/emulator"
+	"github.com/cognitokit/cognito/emulator/store"
+)
+
+const accessToken = "Xq3v9-local-access-token-for-tests-0123456789"
+
+// tokenServer serves a local Cognito with WithAccessToken(accessToken) (and
+// opts) on a loopback port, and returns its URL and its log.
+func tokenServer(t *testing.T, opts ...emulator.Option) (string, *logBuffer) {
+	t.Helper()
+	st := store.NewMemory()
+	t.Cleanup(func() { st.Close() })
+	log := &logBuffer{}
+	opts = append([]emulator.Option{emulator.WithAccessToken(accessToken), emulator.WithLogger(slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})))}, opts...)
+	em, err := emulator.New(t.Context(), st, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(em)
+	t.Cleanup(hs.Close)
+	return hs.URL, log
+}
+
+// adminSDK is an SDK client of endpoint signing with the secret key secret.
+func adminSDK(endpoint, keyID, secret string) *cip.Client {
+	return cip.NewFromConfig(aws.Config{
+		Region: "eu-west-1", BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, ""),
+	}, func(o *cip.Options) { o.RetryMaxAttempts = 1 })
+}
+
+// get sends a GET to u with the optional Authorization header through c
+// (nil: one that does not follow redirects) and returns the answer, its
+// body read.
+func get(t *testing.T, c *http.Client, u, authorization string) (*http.Response, string) {
+	t.Helper()
+	if c == nil {
+		c = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func TestLocalAccessTokenGuardsLocalPages(t *testing.T) {
+	t.Parallel()
+	base, log := tokenServer(t)
+
+	for _, path := range []string{"/_local/messages", "/_local/", "/_local", "/_local/anything", "/x/../_local/messages", "/%5Flocal/messages", "//_local/messages"} {
+		for _, auth := range []string{"", "Bearer wrong", "Bearer " + accessToken + "x", "Basic " + accessToken, accessToken} {
+			resp, body := get(t, nil, base+path, auth)
+			if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "NotAuthorizedException") || resp.Header.Get("WWW-Authenticate") == "" {
+				t.Errorf("GET %s with Authorization %q = %d %s, want 401", path, auth, resp.StatusCode, body)
+			}
+		}
+	}
+	for _, auth := range []string{"Bearer " + accessToken, "bearer  " + accessToken} {
+		if resp, body := get(t, nil, base+"/_local/messages", auth); resp.StatusCode != http.StatusOK || !strings.Contains(body, `"messages"`) {
+			t.Errorf("GET /_local/messages with the token (%q) = %d %s", auth[:7], resp.StatusCode, body)
+		}
+	}
+	// The other endpoints stay open.
+	for path, want := range map[string]int{"/health": http.StatusOK, "/eu-west-1_nope/.well-known/jwks.json": http.StatusNotFound, "/oauth2/userInfo": http.StatusBadRequest} {
+		if resp, _ := get(t, nil, base+path, ""); resp.StatusCode != want {
+			t.Errorf("GET %s without the token = %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+	if strings.Contains(log.String(), accessToken) {
+		t.Error("the log holds the access token")
+	}
+}
+
+func TestLocalAccessTokenFromTheBrowser(t *testing.T) {
+	t.Parallel()
+	base, _ := tokenServer(t)
+
+	// ?token= once: a cookie, and a redirect to the URL without the token.
+	resp, _ := get(t, nil, base+"/_local/messages?username=ana&token="+accessToken, "")
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || loc != "/_local/messages?username=ana" {
+		t.Fatalf("GET ?token= = %d, Location %q, want 303 to /_local/messages?username=ana", resp.StatusCode, loc)
+	}
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "cognito_local_token" {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Path != "/_local" {
+		t.Fatalf("cookie = %+v, want an HttpOnly, SameSite=Lax cookie for /_local", cookie)
+	}
+
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := &http.Client{Jar: jar}
+	if resp, body := get(t, browser, base+"/_local/messages?token="+accessToken, ""); resp.StatusCode != http.StatusOK || resp.Request.URL.RawQuery != "" || !strings.Contains(body, `"messages"`) {
+		t.Errorf("a browser following the redirect: %d at %s: %s", resp.StatusCode, resp.Request.URL, body)
+	}
+	if resp, _ := get(t, browser, base+"/_local/messages", ""); resp.StatusCode != http.StatusOK {
+		t.Errorf("with the cookie: %d, want 200", resp.StatusCode)
+	}
+
+	// A path that would make the redirect leave the server.
+	resp, _ = get(t, nil, base+"//evil.example/../_local/?token="+accessToken, "")
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/_local") {
+		t.Errorf("redirect of //evil.example/../_local/ = %d to %q, want /_local...", resp.StatusCode, loc)
+	}
+	if resp, _ := get(t, nil, base+"/_local/messages?token=wrong", ""); resp.StatusCode != http.StatusUnauthorized || len(resp.Cookies()) != 0 {
+		t.Errorf("a wrong ?token= = %d with cookies %v, want 401 and none", resp.StatusCode, resp.Cookies())
+	}
+}
+
+func TestLocalAccessTokenGuardsAdminActions(t *testing.T) {
+	t.Parallel()
+	base, log := tokenServer(t)
+	ctx := t.Context()
+
+	for _, secret := range []string{"local", accessToken + "x", ""} {
+		_, err := adminSDK(base, "local", secret).ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(10)})
+		if secret == "" {
+			// The SDK refuses to sign with an empty secret; unsigned
+			// calls are refused by the server (TestProtocolErrors).
+			continue
+		}
+		expectCode(t, err, "InvalidSignatureException")
+	}
+	// The token is the secret key, under any key ID.
+	for _, keyID := range []string{"local", "AKIAANYTHING"} {
+		if _, err := adminSDK(base, keyID, accessToken).ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(10)}); err != nil {
+			t.Fatalf("ListUserPools signed with the token under %s: %v", keyID, err)
+		}
+	}
+	admin := adminSDK(base, "local", accessToken)
+	pool, err := admin.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("p")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("c"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The user API needs no credentials of the server's.
+	user := adminSDK(base, "whoever", "whatever")
+	if _, err := user.SignUp(ctx, &cip.SignUpInput{ClientId: cl.UserPoolClient.ClientId, Username: aws.String("ana"), Password: aws.String(password)}); err != nil {
+		t.Fatalf("SignUp without the token: %v", err)
+	}
+	if strings.Contains(log.String(), accessToken) {
+		t.Error("the log holds the access token")
+	}
+}
+
+func TestLocalAccessTokenWithIAMCredentials(t *testing.T) {
+	t.Parallel()
+	iam := emulator.IAMCredentials{AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: "iam-secret-example"}
+	base, _ := tokenServer(t, emulator.WithIAMCredentials(iam))
+	ctx := t.Context()
+	// The IAM credentials rule the administrator's actions; the token
+	// still guards /_local/.
+	_, err := adminSDK(base, "local", accessToken).ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(10)})
+	expectCode(t, err, "UnrecognizedClientException")
+	if _, err := adminSDK(base, iam.AccessKeyID, iam.SecretAccessKey).ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(10)}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := get(t, nil, base+"/_local/messages", ""); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /_local/messages without the token = %d, want 401", resp.StatusCode)
+	}
+}
