@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,9 +23,9 @@ import (
 // demo`: serve the emulator on a port, then create a pool and app clients
 // through its own API, as any SDK program would.
 
-// localServer is a local Cognito being served on a loopback port.
+// localServer is a local Cognito being served.
 type localServer struct {
-	endpoint string // e.g. http://127.0.0.1:9229
+	endpoint string // a URL that reaches it from this machine, e.g. http://127.0.0.1:9229
 	srv      *http.Server
 	done     chan error // Serve's result
 }
@@ -35,13 +36,37 @@ func serveLocal(addr string, h http.Handler) (*localServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listening: %w", err)
 	}
+	return serveOn(ln, h), nil
+}
+
+// serveOn starts serving h on ln in the background.
+func serveOn(ln net.Listener, h http.Handler) *localServer {
 	l := &localServer{
-		endpoint: "http://" + ln.Addr().String(),
+		endpoint: "http://" + dialAddr(ln.Addr()),
 		srv:      emulator.NewHTTPServer(h),
 		done:     make(chan error, 1),
 	}
 	go func() { l.done <- l.srv.Serve(ln) }()
-	return l, nil
+	return l
+}
+
+// dialAddr is the address a client on this machine reaches a listener at:
+// its own, but 127.0.0.1 for a wildcard one (0.0.0.0 or [::], which
+// clients cannot connect to by that name).
+func dialAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+}
+
+// beyondLoopback reports whether a listener can be reached from other
+// machines (or containers): it listens on a wildcard or another
+// interface's address.
+func beyondLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return !ok || !tcp.IP.IsLoopback()
 }
 
 // shutdown stops the server, letting requests in flight finish for up to

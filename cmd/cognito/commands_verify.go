@@ -30,9 +30,10 @@ until it expires.
 The token is read from stdin's first line (at a no-echo prompt on a
 terminal), or with --from-session taken from the session file: its access
 token, or its ID token with --id-token (not refreshed first: an expired
-token is reported as expired). The issuer is the configured
-endpoint's, <endpoint>/<poolId>, for a local Cognito, else AWS's; the app
-client is the configured one.
+token is reported as expired). The issuer is AWS's, or for a local
+Cognito (an endpoint is set) the one its discovery document names —
+<endpoint>/<poolId>, or AWS's with "cognito local --issuer aws" — with the
+keys it names; the app client is the configured one.
 
 It prints the claims (--json: every claim, as the token has them), or one
 line on stderr saying why the token is refused, and exits with status 1.
@@ -62,7 +63,7 @@ The token itself is never printed.`,
 		if err != nil {
 			return err
 		}
-		v, err := jwtverify.New(verifierConfig(c, cfg, tokenUse))
+		v, err := jwtverify.New(verifierConfig(ctx, c, cfg, tokenUse))
 		if err != nil {
 			return err
 		}
@@ -108,9 +109,19 @@ func (a *app) tokenToVerify(ctx context.Context, fromSession, idToken bool) (str
 }
 
 // verifierConfig accepts the tokens of cfg's pool and app client, with
-// the issuer of the endpoint the client calls.
-func verifierConfig(c *cognito.Client, cfg cognito.Config, tokenUse string) jwtverify.Config {
-	return jwtverify.Config{Issuer: c.Issuer(), ClientIDs: []string{cfg.ClientID}, TokenUse: tokenUse}
+// the issuer of the endpoint the client calls. For a local Cognito (an
+// endpoint is set) the issuer and keys are those its discovery document
+// names, so that the tokens of `cognito local --issuer aws` (AWS's issuer,
+// keys served locally) verify too; when it cannot be read, the local
+// issuer, <endpoint>/<poolId>.
+func verifierConfig(ctx context.Context, c *cognito.Client, cfg cognito.Config, tokenUse string) jwtverify.Config {
+	vc := jwtverify.Config{Issuer: c.Issuer(), ClientIDs: []string{cfg.ClientID}, TokenUse: tokenUse}
+	if ep := c.SDK().Options().BaseEndpoint; ep != nil && *ep != "" {
+		if d, err := c.Discover(ctx); err == nil && d.Issuer != "" && d.JWKSURI != "" {
+			vc.Issuer, vc.JWKSURL = d.Issuer, d.JWKSURI
+		}
+	}
+	return vc
 }
 
 // describeClaims is a verified token for people: what it says about the

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,6 +38,34 @@ type localOptions struct {
 	// lambdaEndpoint is the Lambda Invoke API the pools' triggers are
 	// invoked through; empty: triggers are skipped.
 	lambdaEndpoint string
+	// corsOrigins are the only origins CORS answers; empty: any.
+	corsOrigins []string
+	// issuer is "local" or "aws" (emulator.WithAWSIssuer).
+	issuer string
+	// publicURL is the address the server's URLs and issuers are built
+	// from (emulator.WithBaseURL); empty: the one each client used.
+	publicURL string
+	// accessToken guards /_local/ and the admin calls
+	// (emulator.WithAccessToken): $COGNITO_LOCAL_TOKEN, or generated when
+	// the server listens beyond loopback; tokenFromEnv says which.
+	accessToken  string
+	tokenFromEnv bool
+	// beyondLoopback is set when it listens on more than loopback.
+	beyondLoopback bool
+}
+
+// accessTokenEnv names the environment variable that fixes the access
+// token.
+const accessTokenEnv = "COGNITO_LOCAL_TOKEN"
+
+// adminCredentials are what the server's own admin calls are signed with:
+// the --iam credentials, the access token as the secret key, or none (nil:
+// dummy ones).
+func (o *localOptions) adminCredentials() *emulator.IAMCredentials {
+	if o.iamCredentials == nil && o.accessToken != "" {
+		return &emulator.IAMCredentials{AccessKeyID: "local", SecretAccessKey: o.accessToken}
+	}
+	return o.iamCredentials
 }
 
 // The default pool and clients `cognito local` creates in a new store.
@@ -63,7 +96,20 @@ LambdaConfig) are invoked through the AWS Lambda Invoke API at that URL, e.g.
 http://127.0.0.1:3001, where "sam local start-lambda" serves by default; the
 function name is taken from the ARN. Requests are signed with the AWS
 credentials of the environment, or dummy ones when there are none (local
-runners do not check them). Without it, triggers are skipped with a warning.`,
+runners do not check them). Without it, triggers are skipped with a warning.
+
+Browser apps on other origins may call it: CORS answers any origin, or only
+those of --cors-origins. With --issuer aws the tokens carry AWS's issuer,
+https://cognito-idp.<region>.amazonaws.com/<poolId>, so verifiers written for
+AWS accept them, given the local JWKS URL the start banner prints.
+--public-url fixes the address the URLs and issuers are built from (by default
+the one each client used).
+
+When it listens beyond loopback (--addr 0.0.0.0:9229), /_local/ (the dashboard
+and the outbox) and the admin calls need an access token, generated at start and printed once:
+send it as "Authorization: Bearer <token>" (or ?token=<token> once in a
+browser), and sign admin calls with it as the AWS secret access key. Set
+` + accessTokenEnv + ` to choose it (it then applies on loopback too).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.memory && !cmd.Flags().Changed("data") {
@@ -87,6 +133,9 @@ runners do not check them). Without it, triggers are skipped with a warning.`,
 	f.StringVar(&opts.region, "region", "eu-west-1", "region of the pools the server creates")
 	f.StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	f.StringVar(&opts.lambdaEndpoint, "lambda-endpoint", "", "URL of a Lambda Invoke API to run the pools' triggers with, e.g. http://127.0.0.1:3001 (sam local start-lambda)")
+	f.StringSliceVar(&opts.corsOrigins, "cors-origins", nil, "the only origins browser apps may call from (CORS), e.g. http://localhost:5173,http://localhost:3000 (default: any)")
+	f.StringVar(&opts.issuer, "issuer", "local", "the tokens' issuer: local (<public URL>/<poolId>) or aws (https://cognito-idp.<region>.amazonaws.com/<poolId>, keys still served locally)")
+	f.StringVar(&opts.publicURL, "public-url", "", "the URL clients reach the server at, for its URLs and token issuers, e.g. http://cognito:9229 (default: the address each client used)")
 	f.BoolVar(&opts.iam, "iam", false, "verify the SigV4 signature of admin calls: only AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of this command's environment are accepted")
 	return cmd
 }
@@ -107,6 +156,11 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	serverOpts := []emulator.Option{emulator.WithLogger(logger), emulator.WithRegion(opts.region)}
+	webOpts, err := opts.webOptions()
+	if err != nil {
+		return err
+	}
+	serverOpts = append(serverOpts, webOpts...)
 	if opts.iam {
 		// The secret comes from the environment, never from the command
 		// line, where other users of the machine could read it.
@@ -142,21 +196,32 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 	}
 	defer st.Close()
 
-	em, err := emulator.New(ctx, st, serverOpts...)
+	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
-		return fmt.Errorf("opening %s: %w", where, err)
+		return fmt.Errorf("listening: %w", err)
 	}
-	ls, err := serveLocal(opts.addr, em)
-	if err != nil {
+	opts.beyondLoopback = beyondLoopback(ln.Addr())
+	if opts.accessToken, opts.tokenFromEnv, err = localAccessToken(opts.beyondLoopback); err != nil {
+		ln.Close()
 		return err
 	}
-	logger.Info("local Cognito listening", "endpoint", ls.endpoint, "store", where)
+	if opts.accessToken != "" {
+		serverOpts = append(serverOpts, emulator.WithAccessToken(opts.accessToken))
+	}
+	em, err := emulator.New(ctx, st, serverOpts...)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("opening %s: %w", where, err)
+	}
+	ls := serveOn(ln, em)
+	logger.Info("local Cognito listening", "address", ln.Addr().String(), "endpoint", ls.endpoint, "store", where)
 
 	setup, err := ensureLocalPool(ctx, ls.endpoint, opts)
 	if err != nil {
 		ls.srv.Close()
 		return fmt.Errorf("creating the default pool: %w", err)
 	}
+	setup.issuer = em.Issuer(cmp.Or(opts.publicURL, ls.endpoint), setup.poolID)
 	printExports(stdout, ls.endpoint, setup, opts)
 
 	select {
@@ -168,16 +233,70 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 	return ls.shutdown(ctx)
 }
 
-// localSetup is the default pool and clients of a local server.
+// localSetup is the default pool and clients of a local server, and the
+// issuer of the pool's tokens.
 type localSetup struct {
 	poolID, publicClientID, secretClientID, secretFile string
+	issuer                                             string
+}
+
+// webOptions are the server options of the flags for browsers and other
+// machines: --cors-origins, --issuer, --public-url.
+func (o *localOptions) webOptions() ([]emulator.Option, error) {
+	var opts []emulator.Option
+	for _, origin := range o.corsOrigins {
+		if origin == "*" {
+			continue
+		}
+		u, err := url.Parse(origin)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.User != nil {
+			return nil, fmt.Errorf("--cors-origins: %q is not an origin; want scheme://host[:port], e.g. http://localhost:5173", origin)
+		}
+	}
+	if len(o.corsOrigins) > 0 {
+		opts = append(opts, emulator.WithCORSOrigins(o.corsOrigins...))
+	}
+	switch o.issuer {
+	case "local":
+	case "aws":
+		opts = append(opts, emulator.WithAWSIssuer())
+	default:
+		return nil, fmt.Errorf("--issuer: %q is not local or aws", o.issuer)
+	}
+	if o.publicURL != "" {
+		u, err := url.Parse(o.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return nil, fmt.Errorf("--public-url: %q is not an http(s) URL such as http://cognito:9229", o.publicURL)
+		}
+		o.publicURL = strings.TrimRight(o.publicURL, "/")
+		opts = append(opts, emulator.WithBaseURL(o.publicURL))
+	}
+	return opts, nil
+}
+
+// localAccessToken is the access token of a server: $COGNITO_LOCAL_TOKEN
+// when set (fromEnv), else a new random one when it listens beyond
+// loopback, else none.
+func localAccessToken(beyond bool) (token string, fromEnv bool, err error) {
+	if token = os.Getenv(accessTokenEnv); token != "" {
+		if len(token) < 16 {
+			return "", false, errors.New(accessTokenEnv + " is shorter than 16 characters; choose a longer random token")
+		}
+		return token, true, nil
+	}
+	if !beyond {
+		return "", false, nil
+	}
+	buf := make([]byte, 32)
+	rand.Read(buf)
+	return base64.RawURLEncoding.EncodeToString(buf), false, nil
 }
 
 // ensureLocalPool finds the default pool and clients, creating them on a
 // new store, through the server's own API, and writes the secret client's
 // secret to a file only its owner can read.
 func ensureLocalPool(ctx context.Context, endpoint string, opts localOptions) (*localSetup, error) {
-	admin := localAdmin(endpoint, opts.region, opts.iamCredentials)
+	admin := localAdmin(endpoint, opts.region, opts.adminCredentials())
 	pools, err := admin.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
 	if err != nil {
 		return nil, err
@@ -258,13 +377,12 @@ func writeSecretFile(path, secret string) error {
 }
 
 // printExports tells the user how to point the SDKs and this tool at the
-// server: shell export lines, and where to read codes. The secret itself is
-// never printed, only the file that holds it.
-func printExports(w io.Writer, endpoint string, s *localSetup, opts localOptions) {
-	adminLine := "# Admin calls need any AWS credentials, e.g. AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local."
-	if opts.iam {
-		adminLine = "# Admin calls must be signed with the AWS credentials this server was started with (--iam)."
-	}
+// server, reached from this machine at local: shell export lines, the
+// token issuer, and where to read codes. The secret itself is never
+// printed, only the file that holds it; an access token generated at start
+// is printed once.
+func printExports(w io.Writer, local string, s *localSetup, opts localOptions) {
+	endpoint := cmp.Or(opts.publicURL, local)
 	lines := []string{
 		"# Local Cognito is running. Point the AWS SDKs and `cognito` at it:",
 		"export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=" + endpoint,
@@ -273,14 +391,48 @@ func printExports(w io.Writer, endpoint string, s *localSetup, opts localOptions
 		"export COGNITO_CLIENT_ID=" + s.publicClientID,
 		"# The app client with a secret is " + s.secretClientID + "; its secret is in " + s.secretFile + " (mode 0600):",
 		"#   export COGNITO_CLIENT_ID=" + s.secretClientID + " COGNITO_CLIENT_SECRET=\"$(cat " + shellQuote(s.secretFile) + ")\"",
-		adminLine,
+	}
+	adminLine := "# Admin calls need any AWS credentials, e.g. AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local."
+	outbox := "curl " + endpoint + "/_local/messages"
+	dashboardWhat := "pools, users, the outbox, a token decoder"
+	if opts.accessToken != "" {
+		if opts.tokenFromEnv {
+			lines = append(lines, "# The outbox and the admin calls need the access token $"+accessTokenEnv+" of this command's environment.")
+		} else {
+			lines = append(lines, "# It listens beyond loopback: the outbox and the admin calls need this access token:",
+				"export "+accessTokenEnv+"="+opts.accessToken)
+		}
+		dashboardWhat = "pools, users, the outbox, a token decoder; the first time add ?token=$" + accessTokenEnv
+		adminLine = "# Admin calls are signed with it as the secret key: export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=\"$" + accessTokenEnv + "\""
+		outbox = "curl -H \"Authorization: Bearer $" + accessTokenEnv + "\" " + endpoint + "/_local/messages"
+	}
+	if opts.iam {
+		adminLine = "# Admin calls must be signed with the AWS credentials this server was started with (--iam)."
+	}
+	lines = append(lines, adminLine)
+	switch {
+	case opts.issuer == "aws":
+		lines = append(lines, "# Token issuer (--issuer aws): "+s.issuer+"; its keys: "+endpoint+"/"+s.poolID+"/.well-known/jwks.json")
+	case opts.publicURL == "":
+		lines = append(lines, "# Token issuer: "+s.issuer+" (named after the address a client uses)")
+	default:
+		lines = append(lines, "# Token issuer: "+s.issuer)
+	}
+	switch {
+	case opts.publicURL != "":
+		lines = append(lines, "# Listening at "+local+" from this machine; URLs and token issuers use --public-url "+endpoint+".")
+	case opts.beyondLoopback:
+		lines = append(lines, "# From containers and other machines, use this machine's address instead of "+local+" (--public-url names it).")
+	}
+	if len(opts.corsOrigins) > 0 {
+		lines = append(lines, "# Browser apps may call it only from "+strings.Join(opts.corsOrigins, ", ")+" (CORS).")
 	}
 	if opts.lambdaEndpoint != "" {
 		lines = append(lines, "# Lambda triggers are invoked through the Lambda Invoke API at "+opts.lambdaEndpoint+".")
 	}
 	lines = append(lines,
-		"# Dashboard (pools, users, the outbox, a token decoder): "+endpoint+"/_local/",
-		"# Confirmation codes and other messages: curl "+endpoint+"/_local/messages")
+		"# Dashboard ("+dashboardWhat+"): "+endpoint+"/_local/",
+		"# Confirmation codes and other messages: "+outbox)
 	fmt.Fprintln(w, strings.Join(lines, "\n"))
 }
 

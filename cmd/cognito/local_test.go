@@ -54,8 +54,22 @@ type localRun struct {
 }
 
 // startLocal runs `cognito local args...` until the test stops it, and
-// waits for its export lines.
+// waits for its export lines. $COGNITO_LOCAL_TOKEN is cleared, so that the
+// developer's own plays no part.
 func startLocal(t *testing.T, args ...string) *localRun {
+	t.Helper()
+	t.Setenv(accessTokenEnv, "")
+	return launchLocal(t, args...)
+}
+
+// startLocalWithToken is startLocal with $COGNITO_LOCAL_TOKEN set to token.
+func startLocalWithToken(t *testing.T, token string, args ...string) *localRun {
+	t.Helper()
+	t.Setenv(accessTokenEnv, token)
+	return launchLocal(t, args...)
+}
+
+func launchLocal(t *testing.T, args ...string) *localRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	run := &localRun{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
@@ -238,9 +252,16 @@ func TestLocalKeepsStateAcrossRestarts(t *testing.T) {
 }
 
 func TestLocalRejectsBadFlags(t *testing.T) {
+	t.Setenv(accessTokenEnv, "")
 	for _, args := range [][]string{
 		{"local", "--log-level", "loud", "--memory"},
 		{"local", "--addr", "127.0.0.1:99999", "--memory"},
+		{"local", "--issuer", "amazon", "--memory"},
+		{"local", "--cors-origins", "localhost:5173", "--memory"},
+		{"local", "--cors-origins", "http://localhost:5173/app", "--memory"},
+		{"local", "--public-url", "ftp://cognito:9229", "--memory"},
+		{"local", "--public-url", "http://cognito:9229/?x=1", "--memory"},
+		{"local", "--public-url", "cognito:9229", "--memory"},
 	} {
 		cmd := newRootCommand(&bytes.Buffer{}, &bytes.Buffer{})
 		cmd.SetArgs(append(args, "--data", t.TempDir()))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cognitokit/cognito"
 	"github.com/cognitokit/cognito/cognitotest"
+	"github.com/cognitokit/cognito/emulator"
 	"github.com/cognitokit/cognito/jwtverify"
 )
 
@@ -170,7 +171,7 @@ func TestVerifierConfig(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			v, err := jwtverify.New(verifierConfig(c, cfg, jwtverify.AccessToken))
+			v, err := jwtverify.New(verifierConfig(t.Context(), c, cfg, jwtverify.AccessToken))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -178,5 +179,19 @@ func TestVerifierConfig(t *testing.T) {
 				t.Errorf("Issuer() = %q, want %q", v.Issuer(), tc.want)
 			}
 		})
+	}
+}
+
+// TestVerifyAWSIssuer: against a local Cognito that gives its tokens AWS's
+// issuer (cognito local --issuer aws), verify takes the issuer and the keys
+// from its discovery document.
+func TestVerifyAWSIssuer(t *testing.T) {
+	c := newCLI(t, noSecret, cognitotest.WithServerOptions(emulator.WithAWSIssuer()))
+	const email = "ana@example.com"
+	c.signUp(email, "Sup3r-secret!")
+	c.login(email, "Sup3r-secret!")
+	claims := decodeJSON(t, c.ok(c.tokens().AccessToken+"\n", "verify", "--json"))
+	if want := "https://cognito-idp." + c.srv.Region + ".amazonaws.com/" + c.srv.UserPoolID; claims["iss"] != want {
+		t.Errorf("iss = %v, want %s", claims["iss"], want)
 	}
 }
