@@ -59,6 +59,8 @@
 //	webpage.go       what the HTML pages (managed login, dashboard) share:
 //	                 headers, the CSRF token, calling an action
 //	attributes.go, password.go, filter.go, users.go   what those share
+//	cors.go, issuer.go, access.go   CORS, the tokens' issuer, the access
+//	                 token of a server reachable beyond loopback
 //
 // A new kind of record is declared once in state.go with its owner (the
 // server, a pool or a user); deleting a pool or a user then removes it. A
@@ -141,6 +143,7 @@
 //	GET /_local/, /_local/pools/{pool}[/users/{user}], /_local/outbox   the dashboard
 //	GET|POST /_local/token                          the dashboard's token decoder
 //	POST /_local/pools/{pool}/...                   the dashboard's actions (same origin, CSRF token)
+//	                                                (all of /_local/: with WithAccessToken, with the token)
 //	GET /confirmUser?client_id&user_name&confirmation_code   a confirmation link
 //	GET /health                                     200 when serving
 //
@@ -157,7 +160,21 @@
 // (USER_AUTH) offers the first factors the pool's SignInPolicy allows and
 // the user can use, with one-time passwords by email or SMS; passwords are kept only as Cognito's SRP verifier and
 // refresh tokens only as a hash. Token issuers are <public URL>/<poolId>,
-// where the public URL is the address the client used (or WithBaseURL).
+// where the public URL is the address the client used (or WithBaseURL);
+// with WithAWSIssuer they are AWS's own,
+// https://cognito-idp.<region>.amazonaws.com/<poolId>, while the keys stay
+// served locally (the discovery document's jwks_uri), so that verifiers
+// written for AWS accept them given only the JWKS URL. Access tokens are
+// accepted only with an issuer the server gives.
+//
+// For browsers and other machines: the API, the JWKS, the discovery
+// document and the token, userInfo and revocation endpoints answer CORS
+// (preflights included) for any origin, or only for WithCORSOrigins';
+// /_local/ and the managed login never do. WithAccessToken, which `cognito
+// local` sets when it listens beyond loopback, makes /_local/ need the token
+// (Authorization: Bearer, or ?token= once in a browser, which sets a
+// cookie) and the administrator's actions be SigV4-signed with it as the
+// secret key; the user API stays open.
 //
 // All state lives in a store.Store: store.NewMemory for tests,
 // store.OpenSQLite for a laptop; the data carries a format version, checked

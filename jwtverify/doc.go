@@ -30,4 +30,17 @@
 // Any issuer works: AWS pools (https://cognito-idp.<region>.amazonaws.com/
 // <poolId>) and any Cognito-compatible server, such as the local Cognito,
 // whose keys are at <issuer>/.well-known/jwks.json.
+//
+// The issuer and the keys' address are apart: Config.JWKSURL fetches the
+// keys from elsewhere while the issuer stays the one checked. Production
+// code that expects AWS's issuer then runs unchanged against a local
+// Cognito that gives its tokens AWS's issuer (`cognito local --issuer aws`,
+// emulator.WithAWSIssuer) and serves their keys itself:
+//
+//	v, err := jwtverify.New(jwtverify.Config{
+//		UserPoolID: "eu-west-1_AbC123xyz", // iss: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz
+//		JWKSURL:    "http://127.0.0.1:9229/eu-west-1_AbC123xyz/.well-known/jwks.json", // the local keys
+//		ClientIDs:  []string{"1example23456789"},
+//		TokenUse:   jwtverify.AccessToken,
+//	})
 package jwtverify

@@ -40,7 +40,9 @@ type Config struct {
 	// e.g. a local Cognito's http://127.0.0.1:9229/<poolId>.
 	Issuer string
 	// JWKSURL overrides where the keys are fetched (default
-	// <issuer>/.well-known/jwks.json).
+	// <issuer>/.well-known/jwks.json), apart from the issuer checked: e.g.
+	// a local Cognito's <endpoint>/<poolId>/.well-known/jwks.json, with
+	// the AWS issuer of UserPoolID, for `cognito local --issuer aws`.
 	JWKSURL string
 
 	// ClientIDs are the app clients whose tokens are accepted: an access
