@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -46,26 +45,18 @@ func adminSDK(endpoint, keyID, secret string) *cip.Client {
 }
 
 // get sends a GET to u with the optional Authorization header through c
-// (nil: one that does not follow redirects) and returns the answer, its
-// body read.
+// (nil: one that does not follow redirects) and returns the answer and its
+// body.
 func get(t *testing.T, c *http.Client, u, authorization string) (*http.Response, string) {
 	t.Helper()
 	if c == nil {
 		c = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var headers map[string]string
 	if authorization != "" {
-		req.Header.Set("Authorization", authorization)
+		headers = map[string]string{"Authorization": authorization}
 	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", u, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	resp, body := send(t, c, http.MethodGet, u, headers, "")
 	return resp, string(body)
 }
 

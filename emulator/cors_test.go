@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -21,19 +20,7 @@ const sdkRequestHeaders = "content-type,x-amz-target,x-amz-user-agent,cache-cont
 // headers of the answer.
 func corsDo(t *testing.T, method, url string, headers map[string]string, body string) (int, http.Header) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, resp.Body)
+	resp, _ := send(t, http.DefaultClient, method, url, headers, body)
 	return resp.StatusCode, resp.Header
 }
 

@@ -321,23 +321,31 @@ func unverifiedClaims(t testing.TB, raw string) jwt.MapClaims {
 // returns the status, the headers and the body of the answer.
 func rawPost(t testing.TB, srv *cognitotest.Server, headers map[string]string, body string) (int, http.Header, []byte) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.Endpoint+"/", strings.NewReader(body))
+	resp, out := send(t, http.DefaultClient, http.MethodPost, srv.Endpoint+"/", headers, body)
+	return resp.StatusCode, resp.Header, out
+}
+
+// send sends a request with headers and body through c and returns the
+// answer, its body read.
+func send(t testing.TB, c *http.Client, method, url string, headers map[string]string, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
-		t.Fatalf("POST: %v", err)
+		t.Fatalf("%s %s: %v", method, url, err)
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, resp.Header, out
+	return resp, out
 }
 
 // fakeSigV4 is an Authorization header of the shape SigV4 gives; the local
