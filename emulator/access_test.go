@@ -77,6 +77,9 @@ func TestLocalAccessTokenGuardsLocalPages(t *testing.T) {
 			t.Errorf("GET /_local/messages with the token (%q) = %d %s", auth[:7], resp.StatusCode, body)
 		}
 	}
+	if resp, body := get(t, nil, base+"/_local/", "Bearer "+accessToken); resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("the dashboard with the token = %d %s: %.200s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
 	// The other endpoints stay open.
 	for path, want := range map[string]int{"/health": http.StatusOK, "/eu-west-1_nope/.well-known/jwks.json": http.StatusNotFound, "/oauth2/userInfo": http.StatusBadRequest} {
 		if resp, _ := get(t, nil, base+path, ""); resp.StatusCode != want {

@@ -1,13 +1,10 @@
 package emulator_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +13,7 @@ import (
 
 	"github.com/cognitokit/cognito/cognitotest"
 	"github.com/cognitokit/cognito/emulator"
+	"github.com/cognitokit/cognito/internal/browsertest"
 )
 
 // browserCalls is what a page of another origin does with the local
@@ -50,36 +48,15 @@ const browserCalls = `(async (endpoint, pool, client) => {
 
 // TestCORSInABrowser runs browserCalls in headless Chromium from a page
 // of another origin (another loopback port): with any origin allowed, with
-// the page's origin listed, and with only another origin listed. It skips
-// without Chromium, unless COGNITOKIT_REQUIRE_BROWSER=1 (as in CI).
+// the page's origin listed, and with only another origin listed (skipped
+// without Chromium: see browsertest).
 func TestCORSInABrowser(t *testing.T) {
-	var path string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("COGNITOKIT_REQUIRE_BROWSER") == "1" {
-			t.Fatal("no chromium on PATH, and COGNITOKIT_REQUIRE_BROWSER=1")
-		}
-		t.Skip("no chromium on PATH (apt-get install chromium); COGNITOKIT_REQUIRE_BROWSER=1 makes this a failure")
-	}
+	ctx := browsertest.Start(t, time.Minute)
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, "<!doctype html><title>app</title><p>A front end on another origin.")
 	}))
 	t.Cleanup(app.Close)
-
-	// One bound on the whole browser's life: a bound, not an assertion.
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU)
-	ctx, cancel = chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx)
-	defer cancel()
 
 	blocked := "threw TypeError" // fetch's "Failed to fetch"
 	for _, tc := range []struct {

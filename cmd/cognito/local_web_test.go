@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"regexp"
 	"strings"
 	"testing"
@@ -146,6 +147,24 @@ func TestLocalAccessToken(t *testing.T) {
 		t.Errorf("the outbox with the token = %d %s", status, body)
 	}
 
+	// A browser gives the token once; the cookie opens the dashboard.
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := &http.Client{Jar: jar}
+	for _, u := range []string{endpoint + "/_local/?token=" + token, endpoint + "/_local/"} {
+		resp, err := browser.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(pool)) || strings.Contains(resp.Request.URL.RawQuery, token) {
+			t.Errorf("the dashboard in a browser = %d at %s", resp.StatusCode, resp.Request.URL.Path)
+		}
+	}
+
 	describe := func(secret string) error {
 		_, err := signedClient(endpoint, region, "local", secret).DescribeUserPool(context.Background(), &cip.DescribeUserPoolInput{UserPoolId: aws.String(pool)})
 		return err
@@ -157,7 +176,7 @@ func TestLocalAccessToken(t *testing.T) {
 	if err := describe(token); err != nil {
 		t.Errorf("an admin call signed with the token: %v", err)
 	}
-	_, err := signedClient(endpoint, region, "x", "y").SignUp(t.Context(), &cip.SignUpInput{ClientId: aws.String(run.exports["COGNITO_CLIENT_ID"]),
+	_, err = signedClient(endpoint, region, "x", "y").SignUp(t.Context(), &cip.SignUpInput{ClientId: aws.String(run.exports["COGNITO_CLIENT_ID"]),
 		Username: aws.String("bob@example.com"), Password: aws.String("Sup3r-secret!"),
 		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("bob@example.com")}}})
 	if err != nil {
