@@ -282,7 +282,7 @@ func (s *Server) showPool(w http.ResponseWriter, r *http.Request, page *dashPage
 		if err != nil {
 			return err
 		}
-		v.Pool, v.MFAFactors, v.SignInWith, v.Issuer = p, p.MFAFactors.list(), usernameLabel(p), s.requestBaseURL(r)+"/"+p.ID
+		v.Pool, v.MFAFactors, v.SignInWith, v.Issuer = p, p.MFAFactors.list(), usernameLabel(p), s.Issuer(s.requestBaseURL(r), p.ID)
 		if v.Clients, err = dashClients(st, p); err != nil {
 			return err
 		}

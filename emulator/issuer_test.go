@@ -94,6 +94,10 @@ func TestAWSIssuer(t *testing.T) {
 		t.Errorf("openid-configuration = %+v, want issuer %s, jwks_uri %s, endpoints local", d, awsIssuer, jwksURL)
 	}
 
+	if resp, body := send(t, http.DefaultClient, http.MethodGet, srv.Endpoint+"/_local/pools/"+srv.UserPoolID, nil, ""); resp.StatusCode != http.StatusOK || !strings.Contains(string(body), awsIssuer) {
+		t.Errorf("the dashboard's pool page (%d) does not show the issuer %s", resp.StatusCode, awsIssuer)
+	}
+
 	t.Run("the server accepts its own tokens", func(t *testing.T) {
 		if err := getUser(t, srv, aws.String(access)); err != nil {
 			t.Fatalf("GetUser with an AWS-style token: %v", err)
