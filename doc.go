@@ -41,5 +41,10 @@
 // client secret.
 //
 // The calls are Cognito's public (unauthenticated) operations and need no
-// AWS credentials, except TestConnection, which describes the pool.
+// AWS credentials, except TestConnection, which describes the pool, and
+// those of Admin (Client.Admin): a back end's administrator's operations on
+// users — create and invite, get, list with a filter (an iterator over
+// every page), set or reset the password, enable and disable, change
+// attributes, sign out everywhere, confirm, delete — and on groups and
+// their members, which need AWS credentials and Config.UserPoolID.
 package cognito

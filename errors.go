@@ -74,6 +74,10 @@ var (
 	ErrUnavailable = errors.New("cognito unavailable")
 	// ErrUnexpected: any other failure.
 	ErrUnexpected = errors.New("unexpected error")
+	// ErrGroupNotFound: no group of the user pool has that name.
+	ErrGroupNotFound = errors.New("group not found")
+	// ErrGroupExists: the user pool already has a group of that name.
+	ErrGroupExists = errors.New("group already exists")
 )
 
 // Error is a failed operation: which one, what kind of failure, Cognito's
@@ -194,10 +198,15 @@ func kindOf(code, msg string) error {
 	case "PasswordResetRequiredException":
 		return ErrPasswordResetRequired
 	case "ResourceNotFoundException":
-		if strings.Contains(msg, "Device") {
+		switch {
+		case strings.Contains(msg, "Device"):
 			return ErrDeviceNotRemembered
+		case strings.Contains(msg, "Group"):
+			return ErrGroupNotFound
 		}
 		return ErrPoolNotFound
+	case "GroupExistsException":
+		return ErrGroupExists
 	case "InvalidParameterException", "SerializationException", "ValidationException":
 		return ErrInvalidParameter
 	case "UnrecognizedClientException", "MissingAuthenticationTokenException", "InvalidSignatureException",

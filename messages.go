@@ -27,6 +27,8 @@ var catalog = map[string]map[error]string{
 		ErrTriggerFailed:         "A Lambda trigger of the user pool failed or refused the request.",
 		ErrUnavailable:           "Cognito could not be reached; check the endpoint, the region and the network.",
 		ErrUnexpected:            "Something unexpected went wrong.",
+		ErrGroupNotFound:         "No group of that name exists in the user pool.",
+		ErrGroupExists:           "A group of that name already exists in the user pool.",
 	},
 	"es": {
 		ErrInvalidCredentials:    "Email o contraseña incorrectos.",
@@ -51,6 +53,8 @@ var catalog = map[string]map[error]string{
 		ErrTriggerFailed:         "Una función Lambda (trigger) del grupo de usuarios falló o rechazó la solicitud.",
 		ErrUnavailable:           "No se pudo contactar con Cognito; revisa el endpoint, la región y la red.",
 		ErrUnexpected:            "Algo inesperado salió mal.",
+		ErrGroupNotFound:         "No existe ningún grupo con ese nombre.",
+		ErrGroupExists:           "Ya existe un grupo con ese nombre.",
 	},
 }
 

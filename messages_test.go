@@ -11,6 +11,7 @@ func TestCatalogCoversEveryKindInEveryLanguage(t *testing.T) {
 		ErrCodeMismatch, ErrCodeExpired, ErrTooManyRequests, ErrTokenExpired, ErrNotAuthorized,
 		ErrSecretHashRequired, ErrPasswordResetRequired, ErrPoolNotFound, ErrInvalidParameter,
 		ErrNoCredentials, ErrChallengeRequired, ErrSignInExpired, ErrDeviceNotRemembered, ErrSessionEnded, ErrTriggerFailed, ErrUnavailable, ErrUnexpected,
+		ErrGroupNotFound, ErrGroupExists,
 	}
 	for _, lang := range Languages() {
 		if len(catalog[lang]) != len(kinds) {

@@ -227,19 +227,10 @@ func (c *Client) GetUser(ctx context.Context, accessToken string) (*User, error)
 	if err != nil {
 		return nil, c.fail("GetUser", err)
 	}
-	u := &User{
-		Username:        aws.ToString(out.Username),
-		Attributes:      make(map[string]string, len(out.UserAttributes)),
-		PreferredMFA:    aws.ToString(out.PreferredMfaSetting),
-		UserMFASettings: out.UserMFASettingList,
-	}
-	for _, a := range out.UserAttributes {
-		u.Attributes[aws.ToString(a.Name)] = aws.ToString(a.Value)
-	}
-	for _, m := range out.MFAOptions {
-		u.MFAOptions = append(u.MFAOptions, MFAOption{DeliveryMedium: string(m.DeliveryMedium), AttributeName: aws.ToString(m.AttributeName)})
-	}
-	return u, nil
+	u := userOf(out.Username, out.UserAttributes, out.MFAOptions)
+	u.Enabled = true // its token was accepted
+	u.PreferredMFA, u.UserMFASettings = aws.ToString(out.PreferredMfaSetting), out.UserMFASettingList
+	return &u, nil
 }
 
 // UpdateUserAttributes changes the access token's user's attributes. It
@@ -296,18 +287,8 @@ func (c *Client) SignOut(ctx context.Context, accessToken string) error {
 // credentials; without them it fails with ErrNoCredentials.
 func (c *Client) TestConnection(ctx context.Context) (*PoolInfo, error) {
 	const op = "TestConnection"
-	if c.cfg.UserPoolID == "" {
-		return nil, &Error{Op: op, Kind: ErrInvalidParameter, lang: c.lang, Err: errors.New("cognito: Config.UserPoolID is empty")}
-	}
-	creds := c.awsConfig.Credentials
-	if creds == nil {
-		return nil, &Error{Op: op, Kind: ErrNoCredentials, lang: c.lang, Err: errors.New("cognito: no AWS credentials provider")}
-	}
-	if v, err := creds.Retrieve(ctx); err != nil || v.AccessKeyID == "" {
-		if err == nil {
-			err = errors.New("cognito: anonymous credentials")
-		}
-		return nil, &Error{Op: op, Kind: ErrNoCredentials, lang: c.lang, Err: err}
+	if err := c.adminReady(ctx, op); err != nil {
+		return nil, err
 	}
 	out, err := c.sdk.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(c.cfg.UserPoolID)})
 	if err != nil {

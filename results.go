@@ -47,11 +47,28 @@ type Tokens struct {
 	DeviceKey string `json:"device_key,omitempty"`
 }
 
-// User is a user's profile, as GetUser returns it.
+// User is a user's profile, as GetUser returns it to the user and Admin's
+// operations to an administrator.
 type User struct {
 	// Username is the user's username: on pools where users sign in with
 	// their email, Cognito's internal username (the sub).
 	Username string `json:"username"`
+	// Sub is the user's stable ID, the "sub" of its tokens (also
+	// Attributes["sub"]).
+	Sub string `json:"sub,omitempty"`
+	// Status is Cognito's status of the user: UNCONFIRMED, CONFIRMED,
+	// FORCE_CHANGE_PASSWORD (created by an administrator, must choose a
+	// password), RESET_REQUIRED, EXTERNAL_PROVIDER... Only Admin's
+	// operations report it; empty from GetUser.
+	Status string `json:"status,omitempty"`
+	// Enabled is false for a user an administrator disabled (who cannot
+	// sign in). GetUser's user is always enabled: a disabled user's tokens
+	// are refused.
+	Enabled bool `json:"enabled"`
+	// CreationDate and LastModifiedDate are when the user was created and
+	// last changed; only Admin's operations report them.
+	CreationDate     time.Time `json:"creation_date,omitzero"`
+	LastModifiedDate time.Time `json:"last_modified_date,omitzero"`
 	// Attributes are the user's attributes by name ("email",
 	// "email_verified", "custom:plan", ...).
 	Attributes map[string]string `json:"attributes"`
@@ -79,4 +96,23 @@ type PoolInfo struct {
 	Deletion       string    `json:"deletion_protection,omitempty"`
 	CreationDate   time.Time `json:"creation_date"`
 	Region         string    `json:"region"`
+}
+
+// Group is a group of a user pool's users, as Admin's group operations
+// return it. Its members' access and ID tokens list it in cognito:groups.
+type Group struct {
+	// Name is the group's name, e.g. "admin".
+	Name string `json:"name"`
+	// Description is free text, if the group has one.
+	Description string `json:"description,omitempty"`
+	// Precedence orders a user's groups (lowest first) in their tokens and
+	// decides which group's role applies; nil when the group has none.
+	Precedence *int32 `json:"precedence,omitempty"`
+	// RoleARN is the IAM role of the group's members in an identity pool,
+	// if any.
+	RoleARN string `json:"role_arn,omitempty"`
+	// CreationDate and LastModifiedDate are when the group was created and
+	// last changed.
+	CreationDate     time.Time `json:"creation_date,omitzero"`
+	LastModifiedDate time.Time `json:"last_modified_date,omitzero"`
 }
