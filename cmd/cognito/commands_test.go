@@ -139,7 +139,7 @@ func TestJSONOutput(t *testing.T) {
 		{"", []string{"resend-code", "--email", email}, []string{"attribute", "destination", "medium"}},
 		{"", []string{"confirm", "--email", email, "--code", "CODE"}, []string{"confirmed", "email"}},
 		{"Sup3r-secret!\n", []string{"login", "--email", email, "--password-stdin"}, []string{"expires_in", "session_file", "signed_in"}},
-		{"", []string{"whoami"}, []string{"attributes", "username"}},
+		{"", []string{"whoami"}, []string{"attributes", "enabled", "sub", "username"}},
 		{"", []string{"update-attributes", "--attr", "name=Cy"}, []string{"code_deliveries", "updated"}},
 		{"", []string{"refresh"}, []string{"expires_in", "session_file", "signed_in"}},
 		{"", []string{"forgot-password", "--email", email}, []string{"attribute", "destination", "medium"}},

@@ -89,6 +89,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newWhoamiCommand(a), newUpdateAttributesCommand(a), newChangePasswordCommand(a),
 		newDeleteUserCommand(a), newLogoutCommand(a), newVerifyCommand(a), newMFACommand(a), newDevicesCommand(a), newTokenCommand(a),
 		newPingCommand(a), newLocalCommand(), newDemoCommand(a), newVersionCommand(a),
+		newAdminCommand(a),
 	)
 	return root
 }
@@ -126,15 +127,7 @@ var errNoClientID = errors.New("no app client: set COGNITO_CLIENT_ID or pass --c
 // flags. The client secret comes only from COGNITO_CLIENT_SECRET or
 // --client-secret-file.
 func (a *app) config() (cognito.Config, error) {
-	cfg := cognito.ConfigFromEnv()
-	for _, o := range []struct {
-		flag  string
-		field *string
-	}{{a.endpoint, &cfg.Endpoint}, {a.region, &cfg.Region}, {a.userPoolID, &cfg.UserPoolID}, {a.clientID, &cfg.ClientID}} {
-		if o.flag != "" {
-			*o.field = o.flag
-		}
-	}
+	cfg := a.poolConfig()
 	if cfg.ClientID == "" {
 		return cfg, errNoClientID
 	}
@@ -150,16 +143,37 @@ func (a *app) config() (cognito.Config, error) {
 	return cfg, nil
 }
 
-// client builds the library client from the configuration. It makes no
-// network call. The SDK's configuration is loaded as the library would,
-// but with the SDK's logger silenced (unless --verbose): its warnings (an
-// EC2 metadata fallback while looking for credentials...) would break the
-// one-line error on stderr.
+// poolConfig is the environment overridden by the flags, with no check
+// and without reading --client-secret-file: enough for the
+// administrator's commands, which need no app client.
+func (a *app) poolConfig() cognito.Config {
+	cfg := cognito.ConfigFromEnv()
+	for _, o := range []struct {
+		flag  string
+		field *string
+	}{{a.endpoint, &cfg.Endpoint}, {a.region, &cfg.Region}, {a.userPoolID, &cfg.UserPoolID}, {a.clientID, &cfg.ClientID}} {
+		if o.flag != "" {
+			*o.field = o.flag
+		}
+	}
+	return cfg
+}
+
+// client builds the library client from the configuration (clientFor).
 func (a *app) client(ctx context.Context) (*cognito.Client, error) {
 	cfg, err := a.config()
 	if err != nil {
 		return nil, err
 	}
+	return a.clientFor(ctx, cfg)
+}
+
+// clientFor builds the library client for cfg. It makes no network call.
+// The SDK's configuration is loaded as the library would, but with the
+// SDK's logger silenced (unless --verbose): its warnings (an EC2 metadata
+// fallback while looking for credentials...) would break the one-line
+// error on stderr.
+func (a *app) clientFor(ctx context.Context, cfg cognito.Config) (*cognito.Client, error) {
 	var loadOpts []func(*config.LoadOptions) error
 	if !a.verbose {
 		loadOpts = append(loadOpts, config.WithLogger(logging.Nop{}))
