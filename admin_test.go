@@ -16,38 +16,19 @@ import (
 	"github.com/cognitokit/cognito"
 	"github.com/cognitokit/cognito/cognitotest"
 	"github.com/cognitokit/cognito/emulator/store"
+	"github.com/cognitokit/cognito/internal/teststores"
 )
 
-// The administrator's operations run on both of the local Cognito's
-// stores: what the tests of a laptop's SQLite file see must be what the
-// memory store of the tests sees.
-var adminStores = []struct {
-	name string
-	open func(t *testing.T) store.Store
-}{
-	{"memory", func(*testing.T) store.Store { return store.NewMemory() }},
-	{"sqlite", func(t *testing.T) store.Store {
-		st, err := store.OpenSQLite(t.Context(), t.TempDir()+"/cognito.db")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}},
-}
-
-// onEachStore runs test as a parallel subtest once per store, with a
-// server on that store and a Client of it (with the server's credentials).
+// onEachStore runs test as a parallel subtest once per kind of store of
+// the local Cognito (what the tests of a laptop's SQLite file see must be
+// what the memory store of the tests sees), with a server on that store
+// and a Client of it (with the server's credentials).
 func onEachStore(t *testing.T, test func(t *testing.T, srv *cognitotest.Server, c *cognito.Client)) {
 	t.Helper()
-	for _, tc := range adminStores {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			st := tc.open(t)
-			t.Cleanup(func() { st.Close() }) // after the server's own cleanup
-			srv := cognitotest.NewServer(t, cognitotest.WithStore(st))
-			test(t, srv, newClient(t, srv))
-		})
-	}
+	teststores.Each(t, func(t *testing.T, st store.Store) {
+		srv := cognitotest.NewServer(t, cognitotest.WithStore(st))
+		test(t, srv, newClient(t, srv))
+	})
 }
 
 // collect gathers what an iterator yields, failing the test at its error.

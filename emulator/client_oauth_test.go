@@ -248,8 +248,8 @@ func TestClientOAuthScopesOfDeletedResourceServer(t *testing.T) {
 // read): they stay readable and usable.
 func TestClientOAuthRecordWithout(t *testing.T) {
 	for _, tc := range testStores {
-		t.Run(tc.name, func(t *testing.T) {
-			st := tc.open(t)
+		t.Run(tc.Name, func(t *testing.T) {
+			st := tc.Open(t)
 			t.Cleanup(func() { st.Close() })
 			srv := cognitotest.NewServer(t, cognitotest.WithStore(st))
 			signUpConfirmed(t, srv, "ana", password)

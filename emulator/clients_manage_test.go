@@ -376,9 +376,9 @@ func TestCreateUserPoolClientWithCustomSecret(t *testing.T) {
 func TestClientSecretStoredInTheOldFormat(t *testing.T) {
 	t.Parallel()
 	for _, tc := range testStores {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.Name, func(t *testing.T) {
 			t.Parallel()
-			st := tc.open(t)
+			st := tc.Open(t)
 			t.Cleanup(func() { st.Close() })
 			srv := cognitotest.NewServer(t, cognitotest.WithStore(st), cognitotest.WithClientSecret())
 			signUpConfirmed(t, srv, "ana", password)
