@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"crypto/subtle"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -28,6 +29,12 @@ import (
 //     credentials rule instead.
 //
 // The token is compared in constant time and never logged.
+//
+// A server without a token (on loopback) guards the same parts against
+// DNS rebinding — a hostile site whose name is made to resolve to
+// 127.0.0.1, whose pages are then same-origin with the server: they are
+// served only to a Host that is a loopback name or address, or the host
+// of the server's public URL (WithBaseURL).
 
 // WithAccessToken requires token for /_local/... (the outbox, the
 // dashboard) and as the SigV4 secret access key of the administrator's
@@ -52,13 +59,20 @@ var errAccessToken = &apiError{Status: http.StatusUnauthorized, Type: excNotAuth
 // carried the token as a query parameter of a browser's GET, it has
 // answered (a 401, or a redirect that sets the cookie).
 func (s *Server) checkAccess(w http.ResponseWriter, r *http.Request) bool {
-	if s.accessToken == "" {
-		return true
-	}
 	// The cleaned path, as the mux routes it (it redirects any other
 	// spelling to this one).
 	clean := path.Clean("/" + r.URL.Path)
-	if clean != localPrefix && !strings.HasPrefix(clean, localPrefix+"/") {
+	local := clean == localPrefix || strings.HasPrefix(clean, localPrefix+"/")
+	if s.accessToken == "" {
+		signed := strings.HasPrefix(r.Header.Get("Authorization"), sigV4Algorithm)
+		if (local || signed) && s.foreignHost(r) {
+			writeError(w, &apiError{Status: http.StatusForbidden, Type: excNotAuthorized,
+				Message: "This local Cognito serves " + localPrefix + "/ and the administrator's actions only to a loopback Host or its public URL (--public-url); " + truncate(r.Host, 64) + " is neither."})
+			return false
+		}
+		return true
+	}
+	if !local {
 		return true
 	}
 	if scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " "); strings.EqualFold(scheme, "Bearer") && s.isAccessToken(strings.TrimSpace(token)) {
@@ -87,6 +101,29 @@ func (s *Server) checkAccess(w http.ResponseWriter, r *http.Request) bool {
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target.RequestURI(), http.StatusSeeOther)
 	return false
+}
+
+// foreignHost reports whether r's Host is neither a loopback name or
+// address nor the host of the server's public URL: a request a page of a
+// rebound DNS name could make.
+func (s *Server) foreignHost(r *http.Request) bool {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return false
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return false
+	}
+	if s.baseURL != "" {
+		if u, err := url.Parse(s.baseURL); err == nil && strings.EqualFold(u.Hostname(), host) {
+			return false
+		}
+	}
+	return true
 }
 
 // isAccessToken reports, in constant time, whether token is the server's.

@@ -13,6 +13,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cognitokit/cognito/cognitotest"
 	"github.com/cognitokit/cognito/emulator"
 	"github.com/cognitokit/cognito/emulator/store"
 )
@@ -188,5 +189,55 @@ func TestLocalAccessTokenWithIAMCredentials(t *testing.T) {
 	}
 	if resp, _ := get(t, nil, base+"/_local/messages", ""); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("GET /_local/messages without the token = %d, want 401", resp.StatusCode)
+	}
+}
+
+// TestRebindingGuard: without an access token (on loopback), the outbox,
+// the dashboard and the administrator's actions are served only to a
+// loopback Host or the public URL's: a page of a rebound DNS name gets
+// 403; the user API and the JWKS stay open.
+func TestRebindingGuard(t *testing.T) {
+	srv := cognitotest.NewServer(t)
+	get := func(path, host string) int {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Host = host
+		rec := httptest.NewRecorder()
+		srv.Emulator.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for _, host := range []string{"127.0.0.1:9229", "localhost:9229", "[::1]:9229", "app.localhost"} {
+		if code := get("/_local/messages", host); code != http.StatusOK {
+			t.Errorf("outbox for Host %s: %d", host, code)
+		}
+	}
+	for _, path := range []string{"/_local/messages", "/_local/"} {
+		if code := get(path, "evil.example:9229"); code != http.StatusForbidden {
+			t.Errorf("%s for a foreign Host: %d, want 403", path, code)
+		}
+	}
+	if code := get("/"+srv.UserPoolID+"/.well-known/jwks.json", "evil.example"); code != http.StatusOK {
+		t.Errorf("JWKS for a foreign Host: %d", code)
+	}
+	// A signed (administrator's) call from a foreign Host is refused.
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"UserPoolId":"`+srv.UserPoolID+`"}`))
+	req.Host = "evil.example"
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=x/20261201/eu-west-1/cognito-idp/aws4_request, SignedHeaders=host, Signature="+strings.Repeat("0", 64))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.ListUsers")
+	rec := httptest.NewRecorder()
+	srv.Emulator.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("a signed call from a foreign Host: %d %s", rec.Code, rec.Body)
+	}
+
+	// The public URL's host is this server's.
+	pub := cognitotest.NewServer(t, cognitotest.WithServerOptions(emulator.WithBaseURL("http://cognito.internal:9229")))
+	req = httptest.NewRequest(http.MethodGet, "/_local/messages", nil)
+	req.Host = "cognito.internal:9229"
+	rec = httptest.NewRecorder()
+	pub.Emulator.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Errorf("outbox for the public URL's Host: %d", rec.Code)
 	}
 }

@@ -58,6 +58,7 @@ func fuzzRequest(h http.Handler, target string, body []byte) *httptest.ResponseR
 		target = fuzzTargetPrefix + target
 	}
 	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+	req.Host = "127.0.0.1:9229" // a loopback client's (see TestRebindingGuard)
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("X-Amz-Target", target)
 	req.Header.Set("Authorization", fakeSigV4)
