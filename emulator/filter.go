@@ -23,12 +23,44 @@ var filterAttributes = map[string]func(u *user) string{
 	},
 }
 
+// userFilter is a parsed ListUsers filter: users whose attribute equals
+// value, or starts with it.
+type userFilter struct {
+	attr, value string
+	prefix      bool
+}
+
+// match reports whether u passes the filter. A user without the attribute
+// matches no filter on it, so an exact filter on the empty string (email =
+// "") matches no one, as on AWS. A prefix filter on the empty string
+// matches every user who has the attribute (AWS does not document it; this
+// is the narrower reading).
+func (f *userFilter) match(u *user) bool {
+	v := filterAttributes[f.attr](u)
+	if f.prefix {
+		return v != "" && strings.HasPrefix(v, f.value)
+	}
+	return v != "" && v == f.value
+}
+
+// searchValues are the values of u that filters search: the search
+// index's entries for it.
+func searchValues(u *user) map[string]string {
+	values := make(map[string]string, len(filterAttributes))
+	for name, get := range filterAttributes {
+		if v := get(u); v != "" {
+			values[name] = v
+		}
+	}
+	return values
+}
+
 // parseFilter parses a ListUsers filter — `attribute = "value"` (exact) or
-// `attribute ^= "value"` (prefix), with \" and \\ escapes in the value — into
-// a predicate. The empty filter matches every user.
-func parseFilter(filter string) (func(*user) bool, error) {
+// `attribute ^= "value"` (prefix), with \" and \\ escapes in the value. The
+// empty filter is nil: every user.
+func parseFilter(filter string) (*userFilter, error) {
 	if strings.TrimSpace(filter) == "" {
-		return func(*user) bool { return true }, nil
+		return nil, nil
 	}
 	bad := func(why string) error {
 		return invalidParameter("Error while parsing filter: %s", why)
@@ -39,7 +71,7 @@ func parseFilter(filter string) (func(*user) bool, error) {
 		return nil, bad("expected an attribute name followed by = or ^=.")
 	}
 	name := rest[:end]
-	get, ok := filterAttributes[name]
+	_, ok := filterAttributes[name]
 	if !ok {
 		return nil, bad("the attribute cannot be searched; use username, email, phone_number, name, given_name, family_name, preferred_username, sub, cognito:user_status or status.")
 	}
@@ -76,13 +108,5 @@ func parseFilter(filter string) (func(*user) bool, error) {
 	if !closed || strings.TrimSpace(rest[i+1:]) != "" {
 		return nil, bad("unterminated value or text after the value.")
 	}
-	want := value.String()
-	// A user without the attribute matches no filter on it, so an exact
-	// filter on the empty string (email = "") matches no one, as on AWS. A
-	// prefix filter on the empty string matches every user who has the
-	// attribute (AWS does not document it; this is the narrower reading).
-	if prefix {
-		return func(u *user) bool { v := get(u); return v != "" && strings.HasPrefix(v, want) }, nil
-	}
-	return func(u *user) bool { v := get(u); return v != "" && v == want }, nil
+	return &userFilter{attr: name, value: value.String(), prefix: prefix}, nil
 }

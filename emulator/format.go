@@ -18,7 +18,7 @@ import (
 // written by a newer version is refused rather than misread; an older one
 // is migrated when the server opens it. Change the layout, bump it and add
 // the migration here.
-const formatVersion = 2
+const formatVersion = 3
 
 // ErrUnknownFormat is returned by Open for a store written in a format this
 // version of the local Cognito does not know (by a newer version).
@@ -58,6 +58,11 @@ func checkFormat(ctx context.Context, st store.Store) error {
 		if version == 1 {
 			if err := migrateFrom1(s); err != nil {
 				return fmt.Errorf("emulator: migrating the data from format 1: %w", err)
+			}
+		}
+		if version <= 2 {
+			if err := migrateFrom2(s); err != nil {
+				return fmt.Errorf("emulator: migrating the data from format 2: %w", err)
 			}
 		}
 		return tx.Put(kindMeta, "format", []byte(strconv.Itoa(formatVersion)))
@@ -118,4 +123,36 @@ func migrateFrom1(st *state) error {
 		}
 		return st.tx.Put(kindSub, p.ID+"/"+u.Attributes["sub"], []byte(p.usernameKey(u.Username)))
 	})
+}
+
+// migrateFrom2 moves format-2 data to format 3: ListUsers' search index
+// (kindSearch) is built for every user.
+func migrateFrom2(st *state) error {
+	type entry struct {
+		p     *pool
+		owner string
+		u     *user
+	}
+	var users []entry
+	err := st.tx.Scan(kindUser, "", func(_ string, raw []byte) error {
+		u := new(user)
+		if err := json.Unmarshal(raw, u); err != nil {
+			return fmt.Errorf("decoding user record: %w", err)
+		}
+		p, err := st.pool(u.PoolID)
+		if err != nil {
+			return err
+		}
+		users = append(users, entry{p, p.usernameKey(u.Username), u})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range users {
+		if err := st.indexSearch(e.p, e.owner, e.u); err != nil {
+			return err
+		}
+	}
+	return nil
 }

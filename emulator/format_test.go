@@ -89,7 +89,7 @@ func TestFormatOneMigration(t *testing.T) {
 		for _, step := range []struct {
 			kind string
 			to   func(string, []byte) string
-		}{{"client", after}, {"refresh", after}, {"clientpool", drop}, {"sub", drop}, {"meta", func(k string, _ []byte) string {
+		}{{"client", after}, {"refresh", after}, {"clientpool", drop}, {"sub", drop}, {"search", drop}, {"meta", func(k string, _ []byte) string {
 			if k == "format" {
 				return ""
 			}
@@ -130,5 +130,64 @@ func TestFormatOneMigration(t *testing.T) {
 	if err != nil || out.AuthenticationResult == nil {
 		t.Errorf("sign-in after migration: %v", err)
 	}
+	checkFound(t, &moved, `email = "`+emailFor("ana")+`"`, "ana")
 	st.Close()
+}
+
+// checkFound checks that ListUsers with filter finds exactly the users
+// named.
+func checkFound(t *testing.T, srv *cognitotest.Server, filter string, names ...string) {
+	t.Helper()
+	out, err := sdk(srv).ListUsers(t.Context(), &cip.ListUsersInput{UserPoolId: aws.String(srv.UserPoolID), Filter: aws.String(filter)})
+	if err != nil {
+		t.Fatalf("ListUsers(%s): %v", filter, err)
+	}
+	var got []string
+	for _, u := range out.Users {
+		got = append(got, aws.ToString(u.Username))
+	}
+	if strings.Join(got, ",") != strings.Join(names, ",") {
+		t.Errorf("ListUsers(%s) = %v, want %v", filter, got, names)
+	}
+}
+
+// Data of format 2 (no search index) gains ListUsers' search index when a
+// server opens it.
+func TestFormatTwoMigration(t *testing.T) {
+	t.Parallel()
+	st, err := store.OpenSQLite(t.Context(), t.TempDir()+"/cognito.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := cognitotest.NewServer(t, cognitotest.WithStore(st))
+	signUpConfirmed(t, srv, "ana", password)
+	signUpConfirmed(t, srv, "bob", password)
+	srv.Close()
+	err = st.Update(t.Context(), func(tx store.Tx) error {
+		var keys []string
+		if err := tx.Scan("search", "", func(k string, _ []byte) error { keys = append(keys, k); return nil }); err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := tx.Delete("search", k); err != nil {
+				return err
+			}
+		}
+		return tx.Put("meta", "format", []byte("2"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	em, err := emulator.New(t.Context(), st, emulator.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		t.Fatalf("opening format-2 data: %v", err)
+	}
+	hs := httptest.NewServer(em)
+	defer hs.Close()
+	moved := *srv
+	moved.Endpoint = hs.URL
+	checkFound(t, &moved, `email = "`+emailFor("bob")+`"`, "bob")
+	checkFound(t, &moved, `username ^= "a"`, "ana")
+	checkFound(t, &moved, `cognito:user_status = "CONFIRMED"`, "ana", "bob")
 }

@@ -286,6 +286,9 @@ type user struct {
 	// indexed are the sign-in aliases the store's index holds for the
 	// user (attribute → value), as the state layer read or last wrote it.
 	indexed map[string]string
+	// searched are the values ListUsers' search index holds for the user
+	// (filter attribute → value), likewise.
+	searched map[string]string
 }
 
 func (u *user) inGroup(name string) bool { return slices.Contains(u.Groups, name) }

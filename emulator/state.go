@@ -30,6 +30,7 @@ const (
 	kindUser       = "user"       // poolID/usernameKey
 	kindSub        = "sub"        // poolID/sub → usernameKey
 	kindAlias      = "alias"      // poolID/attribute/valueKey → usernameKey
+	kindSearch     = "search"     // poolID/attribute/value/usernameKey (each escaped): ListUsers' filter index
 	kindGroup      = "group"      // poolID/groupName
 	kindResource   = "resource"   // poolID/identifier: an OAuth 2.0 resource server
 	kindChallenge  = "challenge"  // poolID/SHA-256 of a challenge session (hex)
@@ -68,6 +69,7 @@ var recordKinds = []struct {
 	{kindUser, ownedByPool},
 	{kindSub, ownedByPool},
 	{kindAlias, ownedByPool},
+	{kindSearch, ownedByPool},
 	{kindGroup, ownedByPool},
 	{kindResource, ownedByPool},
 	{kindChallenge, ownedByPool},
@@ -428,7 +430,7 @@ func (st *state) userByKey(p *pool, ukey string) (*user, error) {
 	if err != nil {
 		return nil, err
 	}
-	u.indexed = p.aliasesOf(u.Attributes)
+	u.indexed, u.searched = p.aliasesOf(u.Attributes), searchValues(u)
 	return u, nil
 }
 
@@ -553,11 +555,82 @@ func (st *state) putUser(p *pool, u *user) error {
 			return err
 		}
 	}
+	if err := st.indexSearch(p, owner, u); err != nil {
+		return err
+	}
 	if err := st.put(kindUser, userKey(p.ID, owner), u); err != nil {
 		return err
 	}
 	u.indexed = now
 	return nil
+}
+
+// searchKey is the search index's entry for the user keyed ukey whose
+// attr is value; searchPrefix the start of the entries of users whose
+// attr is value (exact) or starts with it. Each part is path-escaped, so
+// that "/" separates them and the escaped value of a prefix is a prefix
+// of the escaped value.
+func searchKey(p *pool, attr, value, ukey string) string {
+	return searchPrefix(p, attr, value, true) + url.PathEscape(ukey)
+}
+
+func searchPrefix(p *pool, attr, value string, exact bool) string {
+	prefix := p.ID + "/" + attr + "/" + url.PathEscape(value)
+	if exact {
+		prefix += "/"
+	}
+	return prefix
+}
+
+// indexSearch brings the search index in line with u, keyed owner: the
+// entries of values it no longer has are dropped, new ones added.
+func (st *state) indexSearch(p *pool, owner string, u *user) error {
+	now := searchValues(u)
+	for attr, v := range u.searched {
+		if now[attr] != v {
+			if err := st.tx.Delete(kindSearch, searchKey(p, attr, v, owner)); err != nil {
+				return err
+			}
+		}
+	}
+	for attr, v := range now {
+		if u.searched[attr] != v {
+			if err := st.tx.Put(kindSearch, searchKey(p, attr, v, owner), []byte{'1'}); err != nil {
+				return err
+			}
+		}
+	}
+	u.searched = now
+	return nil
+}
+
+// searchUsers hands the users of p that f's index entries name to fn, in
+// the order of the index (by value, then username key), with the entry's
+// key (for page tokens), after the entry after. An entry whose user does
+// not match (which a consistent index never has) is skipped.
+func (st *state) searchUsers(p *pool, f *userFilter, after string, fn func(key string, u *user) error) error {
+	prefix := searchPrefix(p, f.attr, f.value, !f.prefix)
+	return st.tx.Scan(kindSearch, prefix, func(key string, _ []byte) error {
+		rel := strings.TrimPrefix(key, p.ID+"/")
+		if after != "" && rel <= after {
+			return nil
+		}
+		ukey, err := url.PathUnescape(key[strings.LastIndexByte(key, '/')+1:])
+		if err != nil {
+			return fmt.Errorf("search index entry %q: %w", key, err)
+		}
+		u, err := st.userByKey(p, ukey)
+		if isNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !f.match(u) {
+			return nil
+		}
+		return fn(rel, u)
+	})
 }
 
 // deleteUser removes u and everything it owns: its indexes, sign-ins,
@@ -576,6 +649,11 @@ func (st *state) deleteUser(p *pool, u *user) error {
 			return err
 		}
 	}
+	for attr, v := range u.searched {
+		if err := st.tx.Delete(kindSearch, searchKey(p, attr, v, p.usernameKey(u.Username))); err != nil {
+			return err
+		}
+	}
 	if err := st.tx.Delete(kindSub, p.ID+"/"+u.Attributes["sub"]); err != nil {
 		return err
 	}
@@ -589,7 +667,7 @@ func (st *state) scanUsers(p *pool, after string, fn func(ukey string, u *user) 
 		if after != "" && key <= after {
 			return nil
 		}
-		u.indexed = p.aliasesOf(u.Attributes)
+		u.indexed, u.searched = p.aliasesOf(u.Attributes), searchValues(u)
 		return fn(key, u)
 	})
 }

@@ -407,7 +407,7 @@ func (s *Server) listUsers(ctx context.Context, _ *caller, in *cip.ListUsersInpu
 	if err != nil {
 		return nil, err
 	}
-	match, err := parseFilter(aws.ToString(in.Filter))
+	filter, err := parseFilter(aws.ToString(in.Filter))
 	if err != nil {
 		return nil, err
 	}
@@ -421,10 +421,7 @@ func (s *Server) listUsers(ctx context.Context, _ *caller, in *cip.ListUsersInpu
 				return invalidParameter("One or more requested attributes do not exist.")
 			}
 		}
-		return st.scanUsers(p, pg.after, func(key string, u *user) error {
-			if !match(u) {
-				return nil
-			}
+		add := func(key string, u *user) error {
 			shape := userShape(u)
 			if in.AttributesToGet != nil {
 				shape.Attributes = slices.DeleteFunc(shape.Attributes, func(a types.AttributeType) bool {
@@ -432,7 +429,13 @@ func (s *Server) listUsers(ctx context.Context, _ *caller, in *cip.ListUsersInpu
 				})
 			}
 			return pg.add(key, shape)
-		})
+		}
+		if filter == nil {
+			return st.scanUsers(p, pg.after, add)
+		}
+		// A filter is answered from the search index, in the index's
+		// order: by value, then username. Its page tokens are index keys.
+		return st.searchUsers(p, filter, pg.after, add)
 	})
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -1033,4 +1034,66 @@ func TestDeveloperOnlyAttributeNames(t *testing.T) {
 	token := signIn(t, dev, "ana", password).AccessToken
 	_, err := sdk(dev).UpdateUserAttributes(t.Context(), &cip.UpdateUserAttributesInput{AccessToken: token, UserAttributes: attrs("dev:custom:score", "9")})
 	expectErr[*types.NotAuthorizedException](t, err, "")
+}
+
+// TestListUsersIndex: the search index follows every change of a user —
+// a new email, a disabled account, a deletion — on both stores, and its
+// pages stay stable while users are added.
+func TestListUsersIndex(t *testing.T) {
+	onEachStore(t, func(t *testing.T, srv *cognitotest.Server) {
+		c := sdk(srv)
+		for _, name := range []string{"ana", "bob", "carla"} {
+			signUpConfirmed(t, srv, name, password)
+		}
+		checkFound(t, srv, `email = "`+emailFor("bob")+`"`, "bob")
+		if _, err := c.AdminUpdateUserAttributes(t.Context(), &cip.AdminUpdateUserAttributesInput{
+			UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("bob"), UserAttributes: attrs("email", "robert@example.com", "email_verified", "true"),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		checkFound(t, srv, `email = "`+emailFor("bob")+`"`)
+		checkFound(t, srv, `email = "robert@example.com"`, "bob")
+		checkFound(t, srv, `email ^= "robert@"`, "bob")
+		if _, err := c.AdminDisableUser(t.Context(), &cip.AdminDisableUserInput{UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("carla")}); err != nil {
+			t.Fatal(err)
+		}
+		checkFound(t, srv, `status = "Disabled"`, "carla")
+		checkFound(t, srv, `status = "Enabled"`, "ana", "bob")
+		if _, err := c.AdminDeleteUser(t.Context(), &cip.AdminDeleteUserInput{UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("ana")}); err != nil {
+			t.Fatal(err)
+		}
+		checkFound(t, srv, `username = "ana"`)
+		checkFound(t, srv, `cognito:user_status = "CONFIRMED"`, "bob", "carla")
+
+		// Pages of a prefix filter, with users added between them: each
+		// user listed once, in the index's order.
+		for _, name := range []string{"user1", "user3", "user5"} {
+			signUpConfirmed(t, srv, name, password)
+		}
+		page := func(token *string) *cip.ListUsersOutput {
+			t.Helper()
+			out, err := c.ListUsers(t.Context(), &cip.ListUsersInput{
+				UserPoolId: aws.String(srv.UserPoolID), Filter: aws.String(`username ^= "user"`), Limit: aws.Int32(2), PaginationToken: token,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		first := page(nil)
+		signUpConfirmed(t, srv, "user0", password) // before the page token: not listed now
+		signUpConfirmed(t, srv, "user4", password) // after it: listed
+		var names []string
+		for out := first; ; out = page(out.PaginationToken) {
+			for _, u := range out.Users {
+				names = append(names, aws.ToString(u.Username))
+			}
+			if out.PaginationToken == nil {
+				break
+			}
+		}
+		if got := strings.Join(names, ","); got != "user1,user3,user4,user5" {
+			t.Errorf("pages = %s, want user1,user3,user4,user5", got)
+		}
+	})
 }

@@ -6,20 +6,35 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/google/btree"
 )
 
 // NewMemory returns an empty Store that keeps its records in memory, for
 // tests. It is safe for concurrent use: Views run concurrently with each
-// other, and an Update runs alone.
+// other, and an Update runs alone. Records are found by key in a map and
+// scanned in key order from a B-tree of their keys, so a scan costs the
+// records it visits, not the size of their kind.
 func NewMemory() Store {
-	return &memoryStore{data: make(map[string]map[string][]byte)}
+	return &memoryStore{data: make(map[string]*records)}
 }
 
 type memoryStore struct {
 	mu     sync.RWMutex
-	data   map[string]map[string][]byte // kind → key → value
+	data   map[string]*records // kind → its records
 	closed bool
 }
+
+// records are the committed records of one kind: by key, and their keys in
+// order.
+type records struct {
+	values map[string][]byte
+	keys   *btree.BTreeG[string]
+}
+
+// btreeDegree is the B-tree's degree: nodes of up to 63 keys, a common
+// choice that keeps the tree shallow and its nodes in cache.
+const btreeDegree = 32
 
 func (s *memoryStore) View(ctx context.Context, fn func(Tx) error) error {
 	if err := ctx.Err(); err != nil {
@@ -59,19 +74,28 @@ func (s *memoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 
 // apply makes one pending write permanent; s.mu must be held for writing.
 func (s *memoryStore) apply(kind, key string, w write) {
-	records := s.data[kind]
+	recs := s.data[kind]
 	if w.deleted {
-		delete(records, key)
-		if len(records) == 0 {
+		if recs == nil {
+			return
+		}
+		if _, ok := recs.values[key]; ok {
+			delete(recs.values, key)
+			recs.keys.Delete(key)
+		}
+		if len(recs.values) == 0 {
 			delete(s.data, kind)
 		}
 		return
 	}
-	if records == nil {
-		records = make(map[string][]byte)
-		s.data[kind] = records
+	if recs == nil {
+		recs = &records{values: make(map[string][]byte), keys: btree.NewOrderedG[string](btreeDegree)}
+		s.data[kind] = recs
 	}
-	records[key] = w.value
+	if _, ok := recs.values[key]; !ok {
+		recs.keys.ReplaceOrInsert(key)
+	}
+	recs.values[key] = w.value
 }
 
 func (s *memoryStore) Close() error {
@@ -94,7 +118,7 @@ type write struct {
 // memoryTx reads the committed records through its overlay of pending
 // writes, which is nil in a View.
 type memoryTx struct {
-	data   map[string]map[string][]byte
+	data   map[string]*records
 	writes map[string]map[string]write
 }
 
@@ -116,17 +140,26 @@ func (tx *memoryTx) Delete(kind, key string) error {
 
 func (tx *memoryTx) Scan(kind, prefix string, fn func(key string, value []byte) error) error {
 	var keys []string
-	for key := range tx.data[kind] {
-		if _, written := tx.writes[kind][key]; !written && strings.HasPrefix(key, prefix) {
-			keys = append(keys, key)
-		}
+	if recs := tx.data[kind]; recs != nil {
+		recs.keys.AscendGreaterOrEqual(prefix, func(key string) bool {
+			if !strings.HasPrefix(key, prefix) {
+				return false
+			}
+			if _, written := tx.writes[kind][key]; !written {
+				keys = append(keys, key)
+			}
+			return true
+		})
 	}
+	overlay := false
 	for key, w := range tx.writes[kind] {
 		if !w.deleted && strings.HasPrefix(key, prefix) {
-			keys = append(keys, key)
+			keys, overlay = append(keys, key), true
 		}
 	}
-	slices.Sort(keys)
+	if overlay {
+		slices.Sort(keys) // the committed keys are in order already
+	}
 	values := make([][]byte, len(keys))
 	for i, key := range keys {
 		value, _ := tx.lookup(kind, key)
@@ -149,7 +182,11 @@ func (tx *memoryTx) lookup(kind, key string) ([]byte, bool) {
 	if w, ok := tx.writes[kind][key]; ok {
 		return w.value, !w.deleted
 	}
-	value, ok := tx.data[kind][key]
+	recs := tx.data[kind]
+	if recs == nil {
+		return nil, false
+	}
+	value, ok := recs.values[key]
 	return value, ok
 }
 

@@ -1,0 +1,121 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/google/uuid"
+
+	"github.com/cognitokit/cognito/emulator/store"
+)
+
+// BenchmarkListUsersByEmail measures ListUsers with an exact email filter
+// (the server's action, without HTTP) in a pool of 1,000 users and in one
+// of 100,000, on each store, alternating the two in one loop so that the
+// machine's drift touches both alike. It reports each one's time and
+// "x-1k", the 100,000-user pool's time as a multiple of the 1,000-user
+// pool's: with the search index it stays near 1 however large the pool.
+//
+// The pools are filled through the state layer with one precomputed
+// password verifier (a verifier per user would make the setup take
+// minutes and measure nothing the query does).
+func BenchmarkListUsersByEmail(b *testing.B) {
+	for _, kind := range []string{"memory", "sqlite"} {
+		b.Run(kind, func(b *testing.B) {
+			small := benchPool(b, kind, 1_000)
+			large := benchPool(b, kind, 100_000)
+			ctx := context.Background()
+			query := func(bp *benchUsers) time.Duration {
+				email := fmt.Sprintf("user%d@example.com", rand.IntN(bp.n))
+				start := time.Now()
+				out, err := bp.s.listUsers(ctx, &caller{}, &cip.ListUsersInput{
+					UserPoolId: aws.String(bp.poolID), Filter: aws.String(`email = "` + email + `"`),
+				})
+				took := time.Since(start)
+				if err != nil || len(out.Users) != 1 {
+					b.Fatalf("ListUsers(%s) in %d users: %v, %d users", email, bp.n, err, len(out.Users))
+				}
+				return took
+			}
+			var tSmall, tLarge time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				tSmall += query(small)
+				tLarge += query(large)
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(tSmall.Nanoseconds())/n, "ns/op-1k")
+			b.ReportMetric(float64(tLarge.Nanoseconds())/n, "ns/op-100k")
+			b.ReportMetric(float64(tLarge)/float64(tSmall), "x-1k")
+		})
+	}
+}
+
+// benchUsers is a server with a pool of n users, user<i>@example.com.
+type benchUsers struct {
+	s      *Server
+	poolID string
+	n      int
+}
+
+// benchPool makes a server on a store of kind holding a pool of n users.
+func benchPool(b *testing.B, kind string, n int) *benchUsers {
+	b.Helper()
+	ctx := context.Background()
+	var st store.Store
+	switch kind {
+	case "memory":
+		st = store.NewMemory()
+	default:
+		var err error
+		if st, err = store.OpenSQLite(ctx, b.TempDir()+"/cognito.db"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Cleanup(func() { st.Close() })
+	s, err := New(ctx, st, WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := s.createUserPool(ctx, &caller{}, &cip.CreateUserPoolInput{PoolName: aws.String("bench")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	poolID := aws.ToString(out.UserPool.Id)
+	var p *pool
+	if err := s.view(ctx, func(st *state) (err error) { p, err = st.pool(poolID); return err }); err != nil {
+		b.Fatal(err)
+	}
+	salt, verifier, err := newVerifier(p.ID, "template", "B3nch-password")
+	if err != nil {
+		b.Fatal(err)
+	}
+	const batch = 2_000
+	for i := 0; i < n; i += batch {
+		err := s.update(ctx, func(st *state) error {
+			for j := i; j < min(i+batch, n); j++ {
+				now := time.Now()
+				u := &user{
+					PoolID: p.ID, Username: fmt.Sprintf("user%d", j), Status: statusConfirmed, Enabled: true,
+					Created: now, Modified: now, Salt: salt, Verifier: verifier,
+					Attributes: map[string]string{"sub": uuid.NewString(), "email": fmt.Sprintf("user%d@example.com", j), "email_verified": "true"},
+				}
+				if err := st.insertUser(p, u, false); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return &benchUsers{s: s, poolID: poolID, n: n}
+}
