@@ -238,6 +238,8 @@ func TestSetupWorksWithTheSDK(t *testing.T) {
 func TestSetupUpdatesWhatChanged(t *testing.T) {
 	onEachStore(t, func(t *testing.T, srv *cognitotest.Server) {
 		setup := readSetup(t, setupFile)
+		// The staff pool first: then a new pool comes before a stored one.
+		apply(t, srv, &emulator.Setup{Pools: setup.Pools[1:]})
 		apply(t, srv, setup)
 
 		shop := &setup.Pools[0]
