@@ -268,7 +268,7 @@ func (s *Server) checkPoolID(id string) error {
 		return invalidParameter("Invalid pool ID %q: a pool ID is a region, an underscore and letters or digits, up to 55 characters, such as %s_Local123.", truncate(id, 64), s.region)
 	}
 	if m[1] != s.region {
-		return invalidParameter("The pool ID %s is not of this server's region %s.", id, s.region)
+		return invalidParameter("The pool ID %s is not of this server's region %s (WithRegion, cognito local --region).", id, s.region)
 	}
 	return nil
 }

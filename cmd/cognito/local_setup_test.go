@@ -105,6 +105,9 @@ func TestLocalConfig(t *testing.T) {
 	if strings.Contains(out, "PasswordVerifier") || strings.Contains(out, "JBSWY3DPEHPK3PXP") {
 		t.Errorf("an export without --password-hashes holds password hashes or TOTP secrets")
 	}
+	if out, _, err := runCognito(t, "local", "export", "--data", dir, "--json"); err != nil || !strings.HasPrefix(out, "{") {
+		t.Errorf("export --json: %v\n%.100s", err, out)
+	}
 	file := filepath.Join(t.TempDir(), "state.json")
 	if _, _, err := runCognito(t, "local", "export", "--data", dir, "--password-hashes", "--out", file); err != nil {
 		t.Fatal(err)
