@@ -59,9 +59,10 @@
 //	webpage.go       what the HTML pages (managed login, dashboard) share:
 //	                 headers, the CSRF token, calling an action
 //	setup.go         the declarative setup (Setup), apart from the API:
-//	                 setup_apply.go applies it with the actions' own
-//	                 validation, setup_export.go writes the state as one,
-//	                 setup_file.go reads and writes it as YAML or JSON
+//	                 setup_plan.go checks it with the actions' own
+//	                 validation, setup_apply.go applies it,
+//	                 setup_export.go writes the state as one, setup_file.go
+//	                 reads and writes it as YAML or JSON
 //	attributes.go, password.go, filter.go, users.go   what those share
 //	cors.go, issuer.go, access.go   CORS, the tokens' issuer, the access
 //	                 token of a server reachable beyond loopback
