@@ -203,36 +203,25 @@ func (s *Server) planPool(decl *PoolSetup, path string) (*poolPlan, error) {
 		return nil, at(where, err)
 	}
 	pp := &poolPlan{path: path, at: where, decl: decl, pool: p}
-	for i := range decl.ResourceServers {
-		in := decl.ResourceServers[i]
-		where := place(itemPath(path, "ResourceServers", i), aws.ToString(in.Identifier))
-		rs, err := planResourceServer(id, &in)
-		if err != nil {
-			return nil, at(where, err)
-		}
-		if slices.ContainsFunc(pp.servers, func(have *resourceServer) bool { return have.Identifier == rs.Identifier }) {
-			return nil, fmt.Errorf("%s: the identifier is declared twice", where)
-		}
-		pp.servers = append(pp.servers, rs)
+	pp.servers, err = planList(path, "ResourceServers", decl.ResourceServers,
+		func(in *cip.CreateResourceServerInput) string { return aws.ToString(in.Identifier) },
+		func(in *cip.CreateResourceServerInput, _ string) (*resourceServer, error) {
+			return planResourceServer(id, in)
+		})
+	if err != nil {
+		return nil, err
 	}
-	for i := range decl.Groups {
-		in := decl.Groups[i]
-		where := place(itemPath(path, "Groups", i), aws.ToString(in.GroupName))
-		g, err := s.planGroup(id, &in)
-		if err != nil {
-			return nil, at(where, err)
-		}
-		if slices.ContainsFunc(pp.groups, func(have *group) bool { return have.Name == g.Name }) {
-			return nil, fmt.Errorf("%s: the group is declared twice", where)
-		}
-		pp.groups = append(pp.groups, g)
+	pp.groups, err = planList(path, "Groups", decl.Groups,
+		func(in *cip.CreateGroupInput) string { return aws.ToString(in.GroupName) },
+		func(in *cip.CreateGroupInput, _ string) (*group, error) { return s.planGroup(id, in) })
+	if err != nil {
+		return nil, err
 	}
-	for i := range decl.Clients {
-		cp, err := planClient(id, &decl.Clients[i], place(itemPath(path, "Clients", i), decl.Clients[i].ClientID))
-		if err != nil {
-			return nil, err
-		}
-		pp.clients = append(pp.clients, cp)
+	pp.clients, err = planList(path, "Clients", decl.Clients,
+		func(cl *ClientSetup) string { return cl.ClientID },
+		func(cl *ClientSetup, where string) (clientPlan, error) { return planClient(id, cl, where) })
+	if err != nil {
+		return nil, err
 	}
 	usernames, subs := map[string]string{}, map[string]string{}
 	for i := range decl.Users {
@@ -343,26 +332,46 @@ func (s *Server) planGroup(poolID string, in *cip.CreateGroupInput) (*group, err
 func planClient(poolID string, decl *ClientSetup, where string) (clientPlan, error) {
 	cp := clientPlan{at: where, id: decl.ClientID, in: decl.CreateUserPoolClientInput}
 	if cp.id == "" {
-		return cp, at(where, invalidParameter("ClientId is required: the client's fixed ID."))
+		return cp, invalidParameter("ClientId is required: the client's fixed ID.")
 	}
 	if why := memberConstraints["ClientId"].check(cp.id); why != "" {
-		return cp, at(where, invalidParameter("Invalid ClientId: %s", why))
+		return cp, invalidParameter("Invalid ClientId: %s", why)
 	}
 	if err := ofPool(&cp.in.UserPoolId, poolID); err != nil {
-		return cp, at(where, err)
+		return cp, err
 	}
 	if err := validateInput(&cp.in); err != nil {
-		return cp, at(where, err)
+		return cp, err
 	}
-	if cp.in.ClientSecret != nil {
-		if cp.in.GenerateSecret {
-			return cp, at(where, invalidParameter("You cannot specify both GenerateSecret and ClientSecret."))
-		}
-		if err := checkCustomSecret(*cp.in.ClientSecret); err != nil {
-			return cp, at(where, err)
-		}
+	if cp.in.ClientSecret == nil {
+		return cp, nil
 	}
-	return cp, nil
+	if cp.in.GenerateSecret {
+		return cp, invalidParameter("You cannot specify both GenerateSecret and ClientSecret.")
+	}
+	return cp, checkCustomSecret(*cp.in.ClientSecret)
+}
+
+// planList plans each declaration of a list of the pool at path with plan,
+// given a copy of it (planning fills in its UserPoolId) and its place; two
+// of one name are refused.
+func planList[D, P any](path, list string, decls []D, name func(*D) string, plan func(d *D, where string) (P, error)) ([]P, error) {
+	var out []P
+	seen := make(map[string]string, len(decls))
+	for i := range decls {
+		d := decls[i]
+		where := place(itemPath(path, list, i), name(&d))
+		if prev, dup := seen[name(&d)]; dup {
+			return nil, fmt.Errorf("%s: declared twice, also as %s", where, prev)
+		}
+		seen[name(&d)] = where
+		planned, err := plan(&d, where)
+		if err != nil {
+			return nil, at(where, err)
+		}
+		out = append(out, planned)
+	}
+	return out, nil
 }
 
 // declarableStatuses are the statuses a declared user may have.

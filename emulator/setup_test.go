@@ -317,6 +317,11 @@ Pools:
   - Id: eu-west-1_Twice1
   - Id: eu-west-1_Twice1
 `, []string{"Pools[1] (eu-west-1_Twice1)", "also Pools[0]"}},
+		{"a group twice", `
+Pools:
+  - Id: eu-west-1_Refused1
+    Groups: [{GroupName: team}, {GroupName: team}]
+`, []string{"Pools[0].Groups[1] (team): declared twice, also as Pools[0].Groups[0] (team)"}},
 		{"unknown attribute", pool + `
     Users:
       - Username: ana
