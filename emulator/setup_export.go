@@ -237,6 +237,9 @@ func exportUser(p *pool, u *user, opts ExportOptions) UserSetup {
 			preferred = ""
 		}
 	}
-	out.UserMFASettingList, out.PreferredMfaSetting = enabled, preferred
+	if len(enabled) > 0 { // none is left out: applied, it keeps the user's
+		out.UserMFASettingList = enabled
+	}
+	out.PreferredMfaSetting = preferred
 	return out
 }
