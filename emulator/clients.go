@@ -289,14 +289,33 @@ func settingsOfUpdate(in *cip.UpdateUserPoolClientInput) clientSettings {
 }
 
 func (s *Server) createUserPoolClient(ctx context.Context, _ *caller, in *cip.CreateUserPoolClientInput) (*cip.CreateUserPoolClientOutput, error) {
-	now := s.now()
-	cl := &appClient{
-		ID:       randomLowerAlphanumeric(26),
-		PoolID:   aws.ToString(in.UserPoolId),
-		Name:     aws.ToString(in.ClientName),
-		Created:  now,
-		Modified: now,
+	var cl *appClient
+	err := s.update(ctx, func(st *state) error {
+		p, err := st.pool(aws.ToString(in.UserPoolId))
+		if err != nil {
+			return err
+		}
+		if cl, err = s.newClient(st, p, randomLowerAlphanumeric(26), in); err != nil {
+			return err
+		}
+		return st.putClient(cl)
+	})
+	if err != nil {
+		return nil, err
 	}
+	s.log.Info("user pool client created", "userPoolId", cl.PoolID, "clientId", cl.ID, "withSecret", cl.hasSecret())
+	s.warnInertClientSettings(cl)
+	return &cip.CreateUserPoolClientOutput{UserPoolClient: cl.shape()}, nil
+}
+
+// newClient is the app client of p a CreateUserPoolClient request
+// describes, with the ID id, its secret (generated or the request's own)
+// and its settings validated; it is not stored. st gives the pool's
+// resource servers, whose scopes the client may allow. The declarative
+// setup (setup.go) makes its clients, whose IDs are fixed, with it too.
+func (s *Server) newClient(st *state, p *pool, id string, in *cip.CreateUserPoolClientInput) (*appClient, error) {
+	now := s.now()
+	cl := &appClient{ID: id, PoolID: p.ID, Name: aws.ToString(in.ClientName), Created: now, Modified: now}
 	switch {
 	case in.GenerateSecret && in.ClientSecret != nil:
 		return nil, invalidParameter("You cannot specify both GenerateSecret and ClientSecret.")
@@ -309,25 +328,13 @@ func (s *Server) createUserPoolClient(ctx context.Context, _ *caller, in *cip.Cr
 		cl.setSecrets([]clientSecret{{ID: secretID(cl.ID, now), Value: aws.ToString(in.ClientSecret), Created: now}})
 	}
 	set := settingsOfCreate(in)
-	err := s.update(ctx, func(st *state) error {
-		p, err := st.pool(cl.PoolID)
-		if err != nil {
-			return err
-		}
-		if err := set.apply(cl, p); err != nil {
-			return err
-		}
-		if err := set.applyOAuth(st, cl, p); err != nil {
-			return err
-		}
-		return st.putClient(cl)
-	})
-	if err != nil {
+	if err := set.apply(cl, p); err != nil {
 		return nil, err
 	}
-	s.log.Info("user pool client created", "userPoolId", cl.PoolID, "clientId", cl.ID, "withSecret", cl.hasSecret())
-	s.warnInertClientSettings(cl)
-	return &cip.CreateUserPoolClientOutput{UserPoolClient: cl.shape()}, nil
+	if err := set.applyOAuth(st, cl, p); err != nil {
+		return nil, err
+	}
+	return cl, nil
 }
 
 // shape is the client as DescribeUserPoolClient shows it.

@@ -58,6 +58,11 @@
 //	                 dashboard_token.go its token decoder
 //	webpage.go       what the HTML pages (managed login, dashboard) share:
 //	                 headers, the CSRF token, calling an action
+//	setup.go         the declarative setup (Setup), apart from the API:
+//	                 setup_plan.go checks it with the actions' own
+//	                 validation, setup_apply.go applies it,
+//	                 setup_export.go writes the state as one, setup_file.go
+//	                 reads and writes it as YAML or JSON
 //	attributes.go, password.go, filter.go, users.go   what those share
 //	cors.go, issuer.go, access.go   CORS, the tokens' issuer, the access
 //	                 token of a server reachable beyond loopback
@@ -175,6 +180,11 @@
 // (Authorization: Bearer, or ?token= once in a browser, which sets a
 // cookie) and the administrator's actions be SigV4-signed with it as the
 // secret key; the user API stays open.
+//
+// Server.Apply sets a server up from a Setup — pools with fixed IDs, their
+// clients (fixed IDs and secrets), groups and users — idempotently, and
+// Server.Export writes its state as one; ParseSetup reads one from YAML or
+// JSON (cognito local --config).
 //
 // All state lives in a store.Store: store.NewMemory for tests,
 // store.OpenSQLite for a laptop; the data carries a format version, checked

@@ -183,46 +183,7 @@ func (s *Server) setUserPoolMfaConfig(ctx context.Context, _ *caller, in *cip.Se
 		if err != nil {
 			return err
 		}
-		switch in.MfaConfiguration {
-		case "":
-		case types.UserPoolMfaTypeOff, types.UserPoolMfaTypeOn, types.UserPoolMfaTypeOptional:
-			p.MFAConfiguration = string(in.MfaConfiguration)
-		default:
-			return invalidParameter("Invalid MfaConfiguration %q.", truncate(string(in.MfaConfiguration), 32))
-		}
-		factors := mfaFactors{}
-		if t := in.SoftwareTokenMfaConfiguration; t != nil {
-			factors.SoftwareToken = t.Enabled
-		}
-		if sms := in.SmsMfaConfiguration; sms != nil {
-			if sms.SmsConfiguration != nil {
-				if aws.ToString(sms.SmsConfiguration.SnsCallerArn) == "" {
-					return invalidParameter("1 validation error detected: Value null at 'smsMfaConfiguration.smsConfiguration.snsCallerArn' failed to satisfy constraint: Member must not be null")
-				}
-				p.SmsConfiguration = sms.SmsConfiguration
-			}
-			if sms.SmsAuthenticationMessage != nil {
-				p.SmsAuthenticationMessage = *sms.SmsAuthenticationMessage
-			}
-			if p.SmsConfiguration == nil {
-				return invalidParameter("SMS MFA requires an SmsConfiguration, in SmsMfaConfiguration or the user pool's.")
-			}
-			factors.SMS = true
-		}
-		if e := in.EmailMfaConfiguration; e != nil {
-			if m := aws.ToString(e.Message); e.Message != nil && (len(m) < 6 || len(m) > 20000 || !strings.Contains(m, "{####}")) {
-				return invalidParameter("EmailMfaConfiguration.Message must be 6 to 20000 characters and contain the {####} placeholder.")
-			}
-			factors.Email, factors.EmailMessage, factors.EmailSubject = true, aws.ToString(e.Message), aws.ToString(e.Subject)
-			if err := checkEmailMFAAllowed(p); err != nil {
-				return err
-			}
-		}
-		p.MFAFactors = factors
-		if p.MFAConfiguration != string(types.UserPoolMfaTypeOff) && len(factors.list()) == 0 {
-			return errSetUserPoolMfaConfigNoFactor
-		}
-		if err := checkSignInPolicy(p); err != nil { // MFA required and passwordless sign-in (pool_settings.go)
+		if err := applyMfaConfig(p, in); err != nil {
 			return err
 		}
 		p.Modified = s.now()
@@ -241,6 +202,52 @@ func (s *Server) setUserPoolMfaConfig(ctx context.Context, _ *caller, in *cip.Se
 	}
 	s.log.Info("user pool MFA configured", "userPoolId", aws.ToString(in.UserPoolId), "mfaConfiguration", out.MfaConfiguration)
 	return out, nil
+}
+
+// applyMfaConfig sets the MFA configuration of a SetUserPoolMfaConfig
+// request on p (see setUserPoolMfaConfig); the caller stores p. The
+// declarative setup (setup.go) configures its pools' MFA with it too.
+func applyMfaConfig(p *pool, in *cip.SetUserPoolMfaConfigInput) error {
+	switch in.MfaConfiguration {
+	case "":
+	case types.UserPoolMfaTypeOff, types.UserPoolMfaTypeOn, types.UserPoolMfaTypeOptional:
+		p.MFAConfiguration = string(in.MfaConfiguration)
+	default:
+		return invalidParameter("Invalid MfaConfiguration %q.", truncate(string(in.MfaConfiguration), 32))
+	}
+	factors := mfaFactors{}
+	if t := in.SoftwareTokenMfaConfiguration; t != nil {
+		factors.SoftwareToken = t.Enabled
+	}
+	if sms := in.SmsMfaConfiguration; sms != nil {
+		if sms.SmsConfiguration != nil {
+			if aws.ToString(sms.SmsConfiguration.SnsCallerArn) == "" {
+				return invalidParameter("1 validation error detected: Value null at 'smsMfaConfiguration.smsConfiguration.snsCallerArn' failed to satisfy constraint: Member must not be null")
+			}
+			p.SmsConfiguration = sms.SmsConfiguration
+		}
+		if sms.SmsAuthenticationMessage != nil {
+			p.SmsAuthenticationMessage = *sms.SmsAuthenticationMessage
+		}
+		if p.SmsConfiguration == nil {
+			return invalidParameter("SMS MFA requires an SmsConfiguration, in SmsMfaConfiguration or the user pool's.")
+		}
+		factors.SMS = true
+	}
+	if e := in.EmailMfaConfiguration; e != nil {
+		if m := aws.ToString(e.Message); e.Message != nil && (len(m) < 6 || len(m) > 20000 || !strings.Contains(m, "{####}")) {
+			return invalidParameter("EmailMfaConfiguration.Message must be 6 to 20000 characters and contain the {####} placeholder.")
+		}
+		factors.Email, factors.EmailMessage, factors.EmailSubject = true, aws.ToString(e.Message), aws.ToString(e.Subject)
+		if err := checkEmailMFAAllowed(p); err != nil {
+			return err
+		}
+	}
+	p.MFAFactors = factors
+	if p.MFAConfiguration != string(types.UserPoolMfaTypeOff) && len(factors.list()) == 0 {
+		return errSetUserPoolMfaConfigNoFactor
+	}
+	return checkSignInPolicy(p) // MFA required and passwordless sign-in (pool_settings.go)
 }
 
 // getUserPoolMfaConfig is GetUserPoolMfaConfig.

@@ -48,9 +48,29 @@ const (
 // ones an update can change (applyPoolSettings), with a new signing key.
 // It answers the pool with Cognito's defaults filled in.
 func (s *Server) createUserPool(ctx context.Context, _ *caller, in *cip.CreateUserPoolInput) (*cip.CreateUserPoolOutput, error) {
+	p, err := s.newPool(s.region+"_"+randomAlphanumeric(9), in)
+	if err != nil {
+		return nil, err
+	}
+	key, err := s.generateKey()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.update(ctx, func(st *state) error { return st.createPool(p, key) }); err != nil {
+		return nil, err
+	}
+	s.log.Info("user pool created", "userPoolId", p.ID, "name", p.Name)
+	s.warnInertSettings(p)
+	return &cip.CreateUserPoolOutput{UserPool: s.poolShape(p, 0)}, nil
+}
+
+// newPool is the pool a CreateUserPool request describes, with the ID id,
+// validated and with Cognito's defaults; it is not stored. The declarative
+// setup (setup.go) makes its pools, whose IDs are fixed, with it too.
+func (s *Server) newPool(id string, in *cip.CreateUserPoolInput) (*pool, error) {
 	now := s.now()
 	p := &pool{
-		ID:                 s.region + "_" + randomAlphanumeric(9),
+		ID:                 id,
 		Created:            now,
 		Modified:           now,
 		UsernameAttributes: enumStrings(in.UsernameAttributes),
@@ -81,17 +101,7 @@ func (s *Server) createUserPool(ctx context.Context, _ *caller, in *cip.CreateUs
 	if err := applyPoolSettings(p, createSettings(in), nil); err != nil {
 		return nil, err
 	}
-
-	key, err := s.generateKey()
-	if err != nil {
-		return nil, err
-	}
-	if err := s.update(ctx, func(st *state) error { return st.createPool(p, key) }); err != nil {
-		return nil, err
-	}
-	s.log.Info("user pool created", "userPoolId", p.ID, "name", p.Name)
-	s.warnInertSettings(p)
-	return &cip.CreateUserPoolOutput{UserPool: s.poolShape(p, 0)}, nil
+	return p, nil
 }
 
 // updateUserPool is UpdateUserPool. As AWS documents, every setting the

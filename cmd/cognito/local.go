@@ -52,6 +52,9 @@ type localOptions struct {
 	tokenFromEnv bool
 	// beyondLoopback is set when it listens on more than loopback.
 	beyondLoopback bool
+	// config is the declarative setup applied at every start
+	// (local_setup.go).
+	config string
 }
 
 // accessTokenEnv names the environment variable that fixes the access
@@ -109,7 +112,14 @@ When it listens beyond loopback (--addr 0.0.0.0:9229), /_local/ (the dashboard
 and the outbox) and the admin calls need an access token, generated at start and printed once:
 send it as "Authorization: Bearer <token>" (or ?token=<token> once in a
 browser), and sign admin calls with it as the AWS secret access key. Set
-` + accessTokenEnv + ` to choose it (it then applies on loopback too).`,
+` + accessTokenEnv + ` to choose it (it then applies on loopback too).
+
+With --config FILE (YAML or JSON) the pools, clients, groups and users the file
+declares are created, or updated where they differ, at every start: the same
+pool IDs, client IDs and secrets come back each time, in memory too. The
+default pool is then not created (unless the file declares no pool). See
+examples/local-config.yaml; "cognito local export" writes the state back in
+that form.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.memory && !cmd.Flags().Changed("data") {
@@ -136,7 +146,9 @@ browser), and sign admin calls with it as the AWS secret access key. Set
 	f.StringSliceVar(&opts.corsOrigins, "cors-origins", nil, "the only origins browser apps may call from (CORS), e.g. http://localhost:5173,http://localhost:3000 (default: any)")
 	f.StringVar(&opts.issuer, "issuer", "local", "the tokens' issuer: local (<public URL>/<poolId>) or aws (https://cognito-idp.<region>.amazonaws.com/<poolId>, keys still served locally)")
 	f.StringVar(&opts.publicURL, "public-url", "", "the URL clients reach the server at, for its URLs and token issuers, e.g. http://cognito:9229 (default: the address each client used)")
+	f.StringVar(&opts.config, "config", "", "declarative setup (YAML or JSON) of pools, clients, groups and users, applied at every start")
 	f.BoolVar(&opts.iam, "iam", false, "verify the SigV4 signature of admin calls: only AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of this command's environment are accepted")
+	cmd.AddCommand(newLocalExportCommand())
 	return cmd
 }
 
@@ -178,6 +190,12 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 		}
 		serverOpts = append(serverOpts, emulator.WithLambdaInvoker(inv))
 	}
+	var setup *emulator.Setup
+	if opts.config != "" {
+		if setup, err = readSetupFile(opts.config); err != nil {
+			return err
+		}
+	}
 	if err := os.MkdirAll(opts.dataDir, 0o700); err != nil {
 		return fmt.Errorf("creating data directory: %w", err)
 	}
@@ -213,16 +231,27 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 		ln.Close()
 		return fmt.Errorf("opening %s: %w", where, err)
 	}
+	if setup != nil {
+		if err := em.Apply(ctx, setup); err != nil {
+			ln.Close()
+			return fmt.Errorf("--config %s: %w", opts.config, err)
+		}
+	}
 	ls := serveOn(ln, em)
 	logger.Info("local Cognito listening", "address", ln.Addr().String(), "endpoint", ls.endpoint, "store", where)
 
-	setup, err := ensureLocalPool(ctx, ls.endpoint, opts)
-	if err != nil {
-		ls.srv.Close()
-		return fmt.Errorf("creating the default pool: %w", err)
+	var banner *localSetup
+	if setup != nil && len(setup.Pools) > 0 {
+		banner = &localSetup{poolID: setup.Pools[0].ID, lines: setupExportLines(opts.config, setup)}
+	} else {
+		if banner, err = ensureLocalPool(ctx, ls.endpoint, opts); err != nil {
+			ls.srv.Close()
+			return fmt.Errorf("creating the default pool: %w", err)
+		}
+		banner.lines = banner.exportLines()
 	}
-	setup.issuer = em.Issuer(cmp.Or(opts.publicURL, ls.endpoint), setup.poolID)
-	printExports(stdout, ls.endpoint, setup, opts)
+	banner.issuer = em.Issuer(cmp.Or(opts.publicURL, ls.endpoint), banner.poolID)
+	printExports(stdout, ls.endpoint, banner, opts)
 
 	select {
 	case err := <-ls.done:
@@ -233,11 +262,12 @@ func runLocal(ctx context.Context, opts localOptions, stdout, stderr io.Writer) 
 	return ls.shutdown(ctx)
 }
 
-// localSetup is the default pool and clients of a local server, and the
-// issuer of the pool's tokens.
+// localSetup is the pool and clients the start banner names — the default
+// ones, or those of --config —, and the issuer of the pool's tokens.
 type localSetup struct {
 	poolID, publicClientID, secretClientID, secretFile string
 	issuer                                             string
+	lines                                              []string // the banner's lines about them
 }
 
 // webOptions are the server options of the flags for browsers and other
@@ -349,31 +379,22 @@ func ensureLocalPool(ctx context.Context, endpoint string, opts localOptions) (*
 		}
 		secret = aws.ToString(out.UserPoolClient.ClientSecret)
 	}
-	if err := writeSecretFile(setup.secretFile, secret); err != nil {
+	if err := writePrivateFile(setup.secretFile, []byte(secret+"\n")); err != nil {
 		return nil, err
 	}
 	return setup, nil
 }
 
-// writeSecretFile writes secret to path with mode 0600, replacing any
-// earlier file (whose mode might be wider).
-func writeSecretFile(path, secret string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".client-secret-*")
-	if err != nil {
-		return fmt.Errorf("writing client secret file: %w", err)
+// exportLines are the lines of printExports about the default pool and
+// clients. The secret itself is never printed, only the file that holds
+// it.
+func (s *localSetup) exportLines() []string {
+	return []string{
+		"export COGNITO_USER_POOL_ID=" + s.poolID,
+		"export COGNITO_CLIENT_ID=" + s.publicClientID,
+		"# The app client with a secret is " + s.secretClientID + "; its secret is in " + s.secretFile + " (mode 0600):",
+		"#   export COGNITO_CLIENT_ID=" + s.secretClientID + " COGNITO_CLIENT_SECRET=\"$(cat " + shellQuote(s.secretFile) + ")\"",
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(secret + "\n"); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing client secret file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing client secret file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing client secret file: %w", err)
-	}
-	return nil
 }
 
 // printExports tells the user how to point the SDKs and this tool at the
@@ -387,11 +408,8 @@ func printExports(w io.Writer, local string, s *localSetup, opts localOptions) {
 		"# Local Cognito is running. Point the AWS SDKs and `cognito` at it:",
 		"export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=" + endpoint,
 		"export AWS_REGION=" + opts.region,
-		"export COGNITO_USER_POOL_ID=" + s.poolID,
-		"export COGNITO_CLIENT_ID=" + s.publicClientID,
-		"# The app client with a secret is " + s.secretClientID + "; its secret is in " + s.secretFile + " (mode 0600):",
-		"#   export COGNITO_CLIENT_ID=" + s.secretClientID + " COGNITO_CLIENT_SECRET=\"$(cat " + shellQuote(s.secretFile) + ")\"",
 	}
+	lines = append(lines, s.lines...)
 	adminLine := "# Admin calls need any AWS credentials, e.g. AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local."
 	outbox := "curl " + endpoint + "/_local/messages"
 	dashboardWhat := "pools, users, the outbox, a token decoder"

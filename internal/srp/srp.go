@@ -43,6 +43,14 @@ func PoolName(userPoolID string) string {
 	return name
 }
 
+// VerifierInRange reports whether v, a verifier from elsewhere (an
+// import), is one g^x mod N can be: above 1 and below N. A verifier of 0
+// or 1 would let anyone sign in with SRP.
+func VerifierInRange(v []byte) bool {
+	x := new(big.Int).SetBytes(v)
+	return x.Cmp(big.NewInt(1)) > 0 && x.Cmp(groupN) < 0
+}
+
 // NewVerifier draws a random salt and returns it with the verifier for
 // password.
 func NewVerifier(poolName, username, password string) (salt, verifier []byte, err error) {

@@ -102,3 +102,29 @@ func BenchmarkCheck(b *testing.B) {
 		Check("pool", "alice", "Correct-h0rse", salt, v)
 	}
 }
+
+func TestVerifierInRange(t *testing.T) {
+	_, v, err := NewVerifier("pool", "alice", "Correct-h0rse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nMinus1 := new(big.Int).Sub(groupN, big.NewInt(1)).Bytes()
+	for _, tc := range []struct {
+		name string
+		v    []byte
+		want bool
+	}{
+		{"a verifier", v, true},
+		{"2", []byte{2}, true},
+		{"N-1", nMinus1, true},
+		{"empty", nil, false},
+		{"0", []byte{0, 0}, false},
+		{"1", []byte{0, 1}, false},
+		{"N", groupN.Bytes(), false},
+		{"above N", append([]byte{1}, groupN.Bytes()...), false},
+	} {
+		if got := VerifierInRange(tc.v); got != tc.want {
+			t.Errorf("VerifierInRange(%s) = %t, want %t", tc.name, got, tc.want)
+		}
+	}
+}
