@@ -98,7 +98,6 @@ type Verifier struct {
 	now       func() time.Time
 	keys      *keySet
 	cache     *tokenCache
-	parser    *jwt.Parser
 }
 
 // New checks cfg and returns a Verifier. It makes no network call; the key
@@ -169,9 +168,6 @@ func New(cfg Config) (*Verifier, error) {
 		now:       now,
 		keys:      newKeySet(jwksURL, client, now, interval),
 		cache:     newTokenCache(size),
-		// Strict decoding refuses non-zero trailing bits, so that one
-		// token has one spelling.
-		parser: jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithStrictDecoding()),
 	}, nil
 }
 
@@ -211,33 +207,30 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
 		return nil, fmt.Errorf("%w: the token has a line break", ErrMalformed)
 	}
 
-	var wire wireClaims
-	token, parts, err := v.parser.ParseUnverified(raw, &wire)
-	// An alg golang-jwt does not know (or none) is refused just below, like
-	// every alg but RS256.
-	if err != nil && !errors.Is(err, jwt.ErrTokenUnverifiable) {
+	tok, err := decodeToken(raw)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	if alg, _ := token.Header["alg"].(string); alg != jwt.SigningMethodRS256.Alg() {
+	if alg, _ := tok.header.Alg.(string); alg != jwt.SigningMethodRS256.Alg() {
 		return nil, fmt.Errorf("%w: algorithm %q, want RS256", ErrBadSignature, truncate(alg))
 	}
-	kid, _ := token.Header["kid"].(string)
-	if kid == "" {
+	if tok.header.Kid == "" {
 		return nil, fmt.Errorf("%w: the header has no kid", ErrMalformed)
 	}
-	claims := wire.claims()
+	claims := tok.claims.claims()
 	if err := v.checkClaims(claims, now); err != nil {
 		return nil, err
 	}
-	key, err := v.keys.key(ctx, kid)
+	key, err := v.keys.key(ctx, tok.header.Kid)
 	if err != nil {
 		return nil, err
 	}
-	signed := raw[:len(parts[0])+1+len(parts[1])]
-	if err := jwt.SigningMethodRS256.Verify(signed, token.Signature, key); err != nil {
+	// golang-jwt checks the signature (SHA-256 of the signed part, then
+	// RSASSA-PKCS1-v1_5).
+	if err := jwt.SigningMethodRS256.Verify(tok.signed, tok.signature, key); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadSignature, err)
 	}
-	claims.raw = parts[1]
+	claims.raw = tok.payload
 	v.cache.put(ck, claims, now)
 	return claims, nil
 }
