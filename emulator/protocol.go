@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 const (
@@ -190,6 +192,9 @@ func stringMember(v reflect.Value, name string) string {
 // X-Amz-Target and writes the result or Cognito's error shape.
 func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	// Every answer names its request, as AWS's do; the SDKs show it in
+	// their errors (RequestID).
+	w.Header().Set("x-amzn-RequestId", uuid.NewString())
 	name, act, apiErr := s.route(r)
 	var out any
 	if apiErr == nil {

@@ -3,6 +3,8 @@ package emulator_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"net/http"
 	"strconv"
 	"strings"
@@ -230,5 +232,16 @@ func TestOutboxEndpoint(t *testing.T) {
 	getJSON(t, srv.Endpoint+"/_local/messages?username=nobody", &raw)
 	if string(raw["messages"]) != "[]" {
 		t.Errorf(`?username=nobody = %s, want {"messages":[]}`, raw["messages"])
+	}
+}
+
+// Every answer of the API names its request in x-amzn-RequestId, as AWS's
+// do, and the SDK's errors show it.
+func TestRequestID(t *testing.T) {
+	srv := cognitotest.NewServer(t)
+	_, err := trySignIn(t, srv, "nobody", password)
+	var re *awshttp.ResponseError
+	if !errors.As(err, &re) || len(re.ServiceRequestID()) != 36 {
+		t.Errorf("the SDK's error has no request ID: %v", err)
 	}
 }
