@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognitokit/cognito/internal/sdkhttp"
 	"github.com/cognitokit/cognito/internal/secrethash"
@@ -79,10 +80,17 @@ func (c *Client) Close() error {
 // https://cognito-idp.<region>.amazonaws.com/<poolId>. It is what a token
 // verifier of this pool (package jwtverify) accepts.
 func (c *Client) Issuer() string {
+	return c.Endpoint() + "/" + c.cfg.UserPoolID
+}
+
+// Endpoint returns the URL this Client calls, without a trailing slash:
+// Config.Endpoint, else the SDK's AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
+// else AWS's https://cognito-idp.<region>.amazonaws.com.
+func (c *Client) Endpoint() string {
 	if ep := c.sdk.Options().BaseEndpoint; ep != nil && *ep != "" {
-		return strings.TrimRight(*ep, "/") + "/" + c.cfg.UserPoolID
+		return strings.TrimRight(*ep, "/")
 	}
-	return "https://cognito-idp." + c.awsConfig.Region + ".amazonaws.com/" + c.cfg.UserPoolID
+	return "https://cognito-idp." + c.awsConfig.Region + ".amazonaws.com"
 }
 
 // SDK returns the underlying AWS SDK client, for operations this package
@@ -136,7 +144,62 @@ func (c *Client) secretHash(username string) *string {
 	return aws.String(secrethash.Compute(c.cfg.ClientSecret, username, c.cfg.ClientID))
 }
 
-// fail wraps an SDK failure of op.
+// fail wraps an SDK failure of op. Where Cognito says the client secret is
+// "missing or wrong", the Client knows which.
 func (c *Client) fail(op string, err error) error {
-	return newError(op, c.lang, err)
+	e := newError(op, c.lang, err)
+	if e.why == reasonSecretUnsure {
+		e.why = noReason // missing: the kind's own message
+		if c.cfg.ClientSecret != "" {
+			e.why = reasonSecretWrong
+		}
+	}
+	if e.why == reasonSecretWrong {
+		e.detail = c.cfg.ClientID
+	}
+	return e
+}
+
+// failToken is fail for a call made with token (an access or ID token):
+// when Cognito refuses it and the token says it was issued to another app
+// client, or by another pool or endpoint, than this Client's, the error
+// says so (ErrWrongClient) rather than suggest the user was signed out.
+func (c *Client) failToken(op, token string, err error) error {
+	e := c.fail(op, err).(*Error)
+	if e.Kind != ErrNotAuthorized || e.why != noReason {
+		return e
+	}
+	if why, detail := c.foreign(token); why != noReason {
+		e.Kind, e.why, e.detail = ErrWrongClient, why, detail
+	}
+	return e
+}
+
+// foreign reports whether token, read without checking its signature, was
+// issued to another app client than the Client's (its client_id or aud),
+// or by another user pool or local server (its iss); and which.
+func (c *Client) foreign(token string) (reason, string) {
+	claims := jwt.MapClaims{}
+	if _, _, err := jwt.NewParser().ParseUnverified(token, claims); err != nil {
+		return noReason, ""
+	}
+	iss, _ := claims["iss"].(string)
+	pool := iss[strings.LastIndex(iss, "/")+1:]
+	switch {
+	case iss == "":
+	case c.cfg.UserPoolID != "" && pool != c.cfg.UserPoolID:
+		return reasonOtherIssuer, iss
+	case !strings.HasSuffix(strings.TrimSuffix(iss, "/"+pool), ".amazonaws.com") && iss != c.Endpoint()+"/"+pool:
+		// A local Cognito names its issuer after the address it is
+		// reached at; AWS's issuer is the same through any endpoint.
+		return reasonOtherIssuer, iss
+	}
+	client, _ := claims["client_id"].(string)
+	if client == "" {
+		client, _ = claims["aud"].(string)
+	}
+	if client != "" && client != c.cfg.ClientID {
+		return reasonOtherClient, client
+	}
+	return noReason, ""
 }

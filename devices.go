@@ -79,7 +79,7 @@ func (c *Client) RememberDevice(ctx context.Context, t *Tokens, name string) (*R
 		},
 	})
 	if err != nil {
-		return nil, c.fail("RememberDevice", err)
+		return nil, c.failToken("RememberDevice", t.AccessToken, err)
 	}
 	if out.UserConfirmationNecessary {
 		_, err := c.sdk.UpdateDeviceStatus(ctx, &cip.UpdateDeviceStatusInput{
@@ -87,7 +87,7 @@ func (c *Client) RememberDevice(ctx context.Context, t *Tokens, name string) (*R
 			DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered,
 		})
 		if err != nil {
-			return nil, c.fail("RememberDevice", err)
+			return nil, c.failToken("RememberDevice", t.AccessToken, err)
 		}
 	}
 	t.DeviceKey = d.Key
@@ -101,7 +101,7 @@ func (c *Client) ListDevices(ctx context.Context, accessToken string) ([]Device,
 	for {
 		out, err := c.sdk.ListDevices(ctx, &cip.ListDevicesInput{AccessToken: aws.String(accessToken), PaginationToken: token})
 		if err != nil {
-			return nil, c.fail("ListDevices", err)
+			return nil, c.failToken("ListDevices", accessToken, err)
 		}
 		for _, d := range out.Devices {
 			dev := Device{Key: aws.ToString(d.DeviceKey), Created: aws.ToTime(d.DeviceCreateDate), LastAuthenticated: aws.ToTime(d.DeviceLastAuthenticatedDate)}
@@ -126,7 +126,7 @@ func (c *Client) ListDevices(ctx context.Context, accessToken string) ([]Device,
 func (c *Client) ForgetDevice(ctx context.Context, accessToken, deviceKey string) error {
 	_, err := c.sdk.ForgetDevice(ctx, &cip.ForgetDeviceInput{AccessToken: aws.String(accessToken), DeviceKey: aws.String(deviceKey)})
 	if err != nil {
-		return c.fail("ForgetDevice", err)
+		return c.failToken("ForgetDevice", accessToken, err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"regexp"
 	"strings"
 
 	"github.com/aws/smithy-go"
@@ -17,6 +18,10 @@ var (
 	ErrInvalidCredentials = errors.New("invalid credentials")
 	// ErrUserNotConfirmed: the user has not confirmed their account yet.
 	ErrUserNotConfirmed = errors.New("user not confirmed")
+	// ErrAlreadyConfirmed: the account is already confirmed, so there is
+	// nothing to confirm (Confirm) or to send a code for (ResendCode); the
+	// user can sign in.
+	ErrAlreadyConfirmed = errors.New("user already confirmed")
 	// ErrUserExists: the username, email or phone number is taken.
 	ErrUserExists = errors.New("user already exists")
 	// ErrUserNotFound: no such user.
@@ -35,8 +40,14 @@ var (
 	// ErrNotAuthorized: Cognito refused the call for another reason (a
 	// revoked token, a disabled user, a client not allowed the flow...).
 	ErrNotAuthorized = errors.New("not authorized")
+	// ErrWrongClient: Cognito refused tokens that were issued to another
+	// app client, or by another user pool or endpoint, than the Client's —
+	// a session saved by one configuration and used with another. Sign in
+	// again with this one.
+	ErrWrongClient = errors.New("tokens of another client")
 	// ErrSecretHashRequired: the app client has a secret and the call
-	// lacked a correct SECRET_HASH; configure the client secret.
+	// lacked a correct SECRET_HASH (or ClientSecret): the secret is not
+	// configured, or it is wrong — the message says which.
 	ErrSecretHashRequired = errors.New("client secret required")
 	// ErrPasswordResetRequired: an administrator requires the user to reset
 	// their password (ForgotPassword, then ConfirmForgotPassword).
@@ -82,10 +93,15 @@ var (
 
 // Error is a failed operation: which one, what kind of failure, Cognito's
 // error code, and the underlying SDK error, which stays reachable with
-// errors.As (smithy.APIError, the SDK's typed exceptions). Its message is
-// for people, in the client's language; it never contains a password,
-// token, code or client secret (an ErrTriggerFailed's ends with the
-// reason the pool's own function gave).
+// errors.As (smithy.APIError, the SDK's typed exceptions).
+//
+// It has two texts. Message is for people, in the client's language, and
+// keeps Cognito's reason when it is about the input: which password rule
+// failed, which attribute the pool does not have, an invalid email
+// address, no verified email or phone to reset a password with. Error is
+// the same in English, with the operation and Cognito's code, stable for
+// logs. Neither contains a password, token, code or client secret (an
+// ErrTriggerFailed's ends with the reason the pool's own function gave).
 type Error struct {
 	// Op is the operation, e.g. "Authenticate".
 	Op string
@@ -100,6 +116,11 @@ type Error struct {
 	Err error
 
 	lang string
+	// why is what Cognito said was wrong, when the catalog has words for
+	// it, and detail its argument (an attribute's name, a client ID):
+	// never a secret.
+	why    reason
+	detail string
 }
 
 // Challenge is a step Cognito asks for before it issues tokens, such as
@@ -111,9 +132,11 @@ type Challenge struct {
 	Parameters map[string]string
 }
 
-// Error returns the operation and the message for people.
+// Error returns the operation, the message in English and Cognito's
+// error code, e.g. "cognito: authenticate: Incorrect email or password.
+// (NotAuthorizedException)": the same whatever the client's language.
 func (e *Error) Error() string {
-	msg := "cognito: " + strings.ToLower(e.Op[:1]) + e.Op[1:] + ": " + e.Message()
+	msg := "cognito: " + strings.ToLower(e.Op[:1]) + e.Op[1:] + ": " + e.text("en")
 	if e.Code != "" {
 		msg += " (" + e.Code + ")"
 	}
@@ -121,16 +144,37 @@ func (e *Error) Error() string {
 }
 
 // Message returns the message for people alone, in the client's language.
-// For ErrTriggerFailed it ends with Cognito's reason, e.g. "PreSignUp
-// failed with error <the function's message>.".
-func (e *Error) Message() string {
-	m := message(e.Kind, e.lang)
+// When Cognito's reason is about the input it says it (e.g. "The password
+// does not meet the policy: it needs a number."); for ErrTriggerFailed it
+// ends with Cognito's reason, e.g. "PreSignUp failed with error <the
+// function's message>.".
+func (e *Error) Message() string { return e.text(e.lang) }
+
+// text is the message in lang: the reason's words when there is one, else
+// the kind's, followed by Cognito's own words for the kinds about the
+// input that the catalog has no words for.
+func (e *Error) text(lang string) string {
+	if e.why != noReason {
+		return reasonText(e.why, e.detail, lang)
+	}
+	m := message(e.Kind, lang)
 	var api smithy.APIError
-	if e.Kind == ErrTriggerFailed && errors.As(e.Err, &api) && api.ErrorMessage() != "" {
-		m = strings.TrimSuffix(m, ".") + ": " + api.ErrorMessage()
+	if !errors.As(e.Err, &api) || api.ErrorMessage() == "" {
+		return m
+	}
+	switch e.Kind {
+	case ErrTriggerFailed, ErrInvalidPassword:
+		return strings.TrimSuffix(m, ".") + ": " + api.ErrorMessage()
+	case ErrInvalidParameter:
+		// A validation message may quote the value it refused
+		// ("Value 'x' at 'username' ..."): the value is left out.
+		return strings.TrimSuffix(m, ".") + ": " + quotedValue.ReplaceAllString(api.ErrorMessage(), "Value at")
 	}
 	return m
 }
+
+// quotedValue is the quoted value in an AWS validation message.
+var quotedValue = regexp.MustCompile(`Value '.*?' at`)
 
 // Is reports whether target is the error's Kind.
 func (e *Error) Is(target error) bool { return target == e.Kind }
@@ -145,7 +189,7 @@ func newError(op, lang string, err error) *Error {
 	switch {
 	case errors.As(err, &api):
 		e.Code = api.ErrorCode()
-		e.Kind = kindOf(e.Code, api.ErrorMessage())
+		e.Kind, e.why, e.detail = classify(e.Code, api.ErrorMessage())
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		e.Kind = ErrUnavailable
 	default:
@@ -158,60 +202,147 @@ func newError(op, lang string, err error) *Error {
 	return e
 }
 
-// kindOf maps Cognito's error code (and, for the codes Cognito uses for
-// several causes, its message) to a Kind.
-func kindOf(code, msg string) error {
+// classify maps Cognito's error code and message to a Kind and, when the
+// message says more precisely what was wrong, a reason and its detail.
+// Cognito uses one code for several causes, and says which in its message.
+func classify(code, msg string) (error, reason, string) {
 	switch code {
 	case "NotAuthorizedException":
 		switch {
-		case strings.Contains(msg, "SECRET_HASH"), strings.Contains(msg, "secret hash"):
-			return ErrSecretHashRequired
+		case strings.Contains(msg, "Unable to verify secret"):
+			return ErrSecretHashRequired, reasonSecretWrong, ""
+		case strings.Contains(msg, "SECRET_HASH"), strings.Contains(msg, "secret hash"), strings.Contains(msg, "configured with secret"):
+			return ErrSecretHashRequired, noReason, ""
 		case strings.Contains(msg, "Incorrect username or password"):
-			return ErrInvalidCredentials
+			return ErrInvalidCredentials, noReason, ""
 		case strings.Contains(msg, "Password attempts exceeded"):
-			return ErrTooManyRequests
+			return ErrTooManyRequests, noReason, ""
 		case strings.Contains(msg, "Invalid session for the user"):
-			return ErrSignInExpired
+			return ErrSignInExpired, noReason, ""
 		case strings.Contains(msg, "has expired"):
-			return ErrTokenExpired
+			return ErrTokenExpired, noReason, ""
+		case strings.Contains(msg, "Current status is CONFIRMED"), strings.Contains(msg, "status is not UNCONFIRMED"):
+			return ErrAlreadyConfirmed, noReason, ""
 		}
-		return ErrNotAuthorized
+		return ErrNotAuthorized, noReason, ""
+	case "UnauthorizedException": // RevokeToken's NotAuthorizedException
+		switch {
+		case strings.Contains(msg, "secret"):
+			return ErrSecretHashRequired, reasonSecretUnsure, ""
+		case strings.Contains(msg, "another client"):
+			return ErrWrongClient, noReason, ""
+		}
+		return ErrNotAuthorized, noReason, ""
+	case "UnsupportedOperationException":
+		if strings.Contains(msg, "revocation") {
+			return ErrNotAuthorized, reasonRevocationDisabled, ""
+		}
+		return ErrUnexpected, noReason, ""
 	case "UserLambdaValidationException", "UnexpectedLambdaException", "InvalidLambdaResponseException":
-		return ErrTriggerFailed
+		return ErrTriggerFailed, noReason, ""
 	case "RefreshTokenReuseException":
-		return ErrNotAuthorized
+		return ErrNotAuthorized, noReason, ""
 	case "UserNotConfirmedException":
-		return ErrUserNotConfirmed
+		return ErrUserNotConfirmed, noReason, ""
 	case "UsernameExistsException", "AliasExistsException":
-		return ErrUserExists
+		return ErrUserExists, noReason, ""
 	case "UserNotFoundException":
-		return ErrUserNotFound
+		return ErrUserNotFound, noReason, ""
 	case "InvalidPasswordException":
-		return ErrInvalidPassword
+		return ErrInvalidPassword, passwordRule(msg), ""
+	case "PasswordHistoryPolicyViolationException":
+		return ErrInvalidPassword, reasonPasswordReused, ""
 	case "CodeMismatchException", "EnableSoftwareTokenMFAException":
-		return ErrCodeMismatch
+		return ErrCodeMismatch, noReason, ""
 	case "ExpiredCodeException":
-		return ErrCodeExpired
+		return ErrCodeExpired, noReason, ""
 	case "TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException",
 		"ThrottlingException", "CodeDeliveryFailureException":
-		return ErrTooManyRequests
+		return ErrTooManyRequests, noReason, ""
 	case "PasswordResetRequiredException":
-		return ErrPasswordResetRequired
+		return ErrPasswordResetRequired, noReason, ""
 	case "ResourceNotFoundException":
 		switch {
 		case strings.Contains(msg, "Device"):
-			return ErrDeviceNotRemembered
+			return ErrDeviceNotRemembered, noReason, ""
 		case strings.Contains(msg, "Group"):
-			return ErrGroupNotFound
+			return ErrGroupNotFound, noReason, ""
 		}
-		return ErrPoolNotFound
+		return ErrPoolNotFound, noReason, ""
 	case "GroupExistsException":
-		return ErrGroupExists
-	case "InvalidParameterException", "SerializationException", "ValidationException":
-		return ErrInvalidParameter
+		return ErrGroupExists, noReason, ""
+	case "InvalidParameterException":
+		return invalidParameter(msg)
+	case "SerializationException", "ValidationException":
+		return ErrInvalidParameter, noReason, ""
 	case "UnrecognizedClientException", "MissingAuthenticationTokenException", "InvalidSignatureException",
 		"ExpiredTokenException", "AccessDeniedException":
-		return ErrNoCredentials
+		return ErrNoCredentials, noReason, ""
 	}
-	return ErrUnexpected
+	return ErrUnexpected, noReason, ""
+}
+
+// invalidParameter reads an InvalidParameterException's message: most are
+// about an input, which the message names.
+func invalidParameter(msg string) (error, reason, string) {
+	switch {
+	case strings.Contains(msg, "User is already confirmed"):
+		return ErrAlreadyConfirmed, noReason, ""
+	case strings.Contains(msg, "Invalid email address format"):
+		return ErrInvalidParameter, reasonInvalidEmail, ""
+	case strings.Contains(msg, "Invalid phone number format"):
+		return ErrInvalidParameter, reasonInvalidPhone, ""
+	case strings.Contains(msg, "no registered/verified email or phone_number"):
+		return ErrInvalidParameter, reasonNoVerifiedContact, ""
+	case strings.Contains(msg, "Attribute does not exist in the schema"):
+		if names := schemaAttributes(msg, "Attribute does not exist in the schema"); names != "" {
+			return ErrInvalidParameter, reasonUnknownAttribute, names
+		}
+	case strings.Contains(msg, "The attribute is required"):
+		if names := schemaAttributes(msg, "The attribute is required"); names != "" {
+			return ErrInvalidParameter, reasonRequiredAttribute, names
+		}
+	case strings.HasPrefix(msg, "The user has no ") && strings.HasSuffix(msg, " to verify."):
+		return ErrInvalidParameter, reasonNothingToVerify, strings.TrimSuffix(strings.TrimPrefix(msg, "The user has no "), " to verify.")
+	case strings.Contains(msg, "assword' failed to satisfy constraint: Member must have length greater than or equal to"):
+		// 'password', 'proposedPassword': shorter than the API's own minimum.
+		return ErrInvalidPassword, reasonPasswordTooShort, ""
+	}
+	return ErrInvalidParameter, noReason, ""
+}
+
+// schemaAttributes returns the attributes a schema message names, one per
+// line as "Attributes did not conform to the schema: NAME: <problem>",
+// joined with ", "; "" if it names none.
+func schemaAttributes(msg, problem string) string {
+	msg = strings.TrimPrefix(msg, "Attributes did not conform to the schema:")
+	var names []string
+	for _, line := range strings.Split(msg, "\n") {
+		name, rest, ok := strings.Cut(strings.TrimSpace(line), ": ")
+		if ok && strings.HasPrefix(rest, problem) && name != "" && !strings.ContainsAny(name, " \t") {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// passwordRule is the rule of the pool's password policy an
+// InvalidPasswordException's message says the password breaks.
+func passwordRule(msg string) reason {
+	for _, r := range []struct {
+		words string
+		why   reason
+	}{
+		{"not long enough", reasonPasswordTooShort},
+		{"uppercase", reasonPasswordNoUppercase},
+		{"lowercase", reasonPasswordNoLowercase},
+		{"numeric", reasonPasswordNoNumber},
+		{"symbol", reasonPasswordNoSymbol},
+		{"previously", reasonPasswordReused},
+	} {
+		if strings.Contains(msg, r.words) {
+			return r.why
+		}
+	}
+	return noReason
 }

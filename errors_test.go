@@ -3,6 +3,7 @@ package cognito_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -330,4 +331,243 @@ func TestLanguageFromEnvironment(t *testing.T) {
 	if !errors.As(err, &e) || !strings.Contains(e.Message(), "No account") {
 		t.Fatalf("WithLanguage(en) does not override COGNITO_LANG: %v", err)
 	}
+}
+
+// TestMessagesSayWhy provokes each failure whose message keeps Cognito's
+// reason, or whose diagnosis depends on it, from the local Cognito, and
+// compares the text a person reads in English and Spanish; Error() stays
+// English whatever the language.
+func TestMessagesSayWhy(t *testing.T) {
+	ctx := context.Background()
+	register := func(email, pw string, attrs map[string]string) func(*testing.T, *cognitotest.Server, func(cognito.Config) *cognito.Client) (error, []any) {
+		return func(_ *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+			_, err := client(srv.Config()).Register(ctx, email, pw, attrs)
+			return err, nil
+		}
+	}
+	tests := []struct {
+		name    string
+		secret  bool
+		provoke func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (err error, args []any)
+		kind    error
+		en, es  string // with %s for args
+	}{
+		{
+			name: "invalid email", provoke: register("not-an-email", password, nil), kind: cognito.ErrInvalidParameter,
+			en: "The email address is not valid.",
+			es: "La dirección de email no es válida.",
+		},
+		{
+			name: "attribute not in the schema", provoke: register("a@example.com", password, map[string]string{"custom:plan": "pro"}), kind: cognito.ErrInvalidParameter,
+			en: "The user pool has no attribute custom:plan (custom attributes are written custom:NAME).",
+			es: "El grupo de usuarios no tiene el atributo custom:plan (los atributos personalizados se escriben custom:NOMBRE).",
+		},
+		{
+			name: "password too short", provoke: register("a@example.com", "Sh0rt!", nil), kind: cognito.ErrInvalidPassword,
+			en: "The password does not meet the policy: it is too short.",
+			es: "La contraseña no cumple la política: es demasiado corta.",
+		},
+		{
+			name: "password without uppercase", provoke: register("a@example.com", "sup3r-secret!", nil), kind: cognito.ErrInvalidPassword,
+			en: "The password does not meet the policy: it needs an uppercase letter.",
+			es: "La contraseña no cumple la política: necesita una letra mayúscula.",
+		},
+		{
+			name: "password without lowercase", provoke: register("a@example.com", "SUP3R-SECRET!", nil), kind: cognito.ErrInvalidPassword,
+			en: "The password does not meet the policy: it needs a lowercase letter.",
+			es: "La contraseña no cumple la política: necesita una letra minúscula.",
+		},
+		{
+			name: "password without a number", provoke: register("a@example.com", "Super-secret!", nil), kind: cognito.ErrInvalidPassword,
+			en: "The password does not meet the policy: it needs a number.",
+			es: "La contraseña no cumple la política: necesita un número.",
+		},
+		{
+			name: "password without a symbol", provoke: register("a@example.com", "Sup3rsecret", nil), kind: cognito.ErrInvalidPassword,
+			en: "The password does not meet the policy: it needs a symbol.",
+			es: "La contraseña no cumple la política: necesita un símbolo.",
+		},
+		{
+			name: "confirming a confirmed user",
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+				c := client(srv.Config())
+				registered(t, srv, c, "a@example.com")
+				return c.Confirm(ctx, "a@example.com", "123456"), nil
+			},
+			kind: cognito.ErrAlreadyConfirmed,
+			en:   "This account is already confirmed; sign in.",
+			es:   "Esta cuenta ya está confirmada; inicia sesión.",
+		},
+		{
+			name: "a new code for a confirmed user",
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+				c := client(srv.Config())
+				registered(t, srv, c, "a@example.com")
+				_, err := c.ResendCode(ctx, "a@example.com")
+				return err, nil
+			},
+			kind: cognito.ErrAlreadyConfirmed,
+			en:   "This account is already confirmed; sign in.",
+			es:   "Esta cuenta ya está confirmada; inicia sesión.",
+		},
+		{
+			name: "reset without a verified email",
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+				c := client(srv.Config())
+				unverified(t, srv, "a@example.com")
+				_, err := c.ForgotPassword(ctx, "a@example.com")
+				return err, nil
+			},
+			kind: cognito.ErrInvalidParameter,
+			en:   "The password cannot be reset: the user has no verified email or phone number to send the code to.",
+			es:   "No se puede restablecer la contraseña: el usuario no tiene ningún email ni teléfono verificado al que enviar el código.",
+		},
+		{
+			name: "client secret missing", secret: true,
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+				cfg := srv.Config()
+				cfg.ClientSecret = ""
+				_, err := client(cfg).Register(ctx, "a@example.com", password, nil)
+				return err, nil
+			},
+			kind: cognito.ErrSecretHashRequired,
+			en:   "The app client has a secret: configure it (COGNITO_CLIENT_SECRET or Config.ClientSecret) so SECRET_HASH can be sent.",
+			es:   "El cliente de la aplicación tiene un secreto: configúralo (COGNITO_CLIENT_SECRET o Config.ClientSecret) para enviar el SECRET_HASH.",
+		},
+		{
+			name: "client secret wrong", secret: true,
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+				cfg := srv.Config()
+				cfg.ClientSecret = "not-the-secret"
+				_, err := client(cfg).Authenticate(ctx, "a@example.com", password)
+				return err, []any{srv.ClientID}
+			},
+			kind: cognito.ErrSecretHashRequired,
+			en:   "The client secret is wrong: it is not the secret of app client %s; check Config.ClientSecret (COGNITO_CLIENT_SECRET).",
+			es:   "El secreto del cliente es incorrecto: no es el secreto del cliente de aplicación %s; revisa Config.ClientSecret (COGNITO_CLIENT_SECRET).",
+		},
+		{
+			name: "client secret wrong when refreshing", secret: true,
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+				c := client(srv.Config())
+				registered(t, srv, c, "a@example.com")
+				tokens, err := c.Authenticate(ctx, "a@example.com", password)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg := srv.Config()
+				cfg.ClientSecret = "not-the-secret"
+				_, err = client(cfg).RefreshTokens(ctx, tokens)
+				return err, []any{srv.ClientID}
+			},
+			kind: cognito.ErrSecretHashRequired,
+			en:   "The client secret is wrong: it is not the secret of app client %s; check Config.ClientSecret (COGNITO_CLIENT_SECRET).",
+			es:   "El secreto del cliente es incorrecto: no es el secreto del cliente de aplicación %s; revisa Config.ClientSecret (COGNITO_CLIENT_SECRET).",
+		},
+		{
+			name: "tokens of another app client",
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+				c := client(srv.Config())
+				registered(t, srv, c, "a@example.com")
+				tokens, err := c.Authenticate(ctx, "a@example.com", password)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg := srv.Config()
+				cfg.ClientID = anotherAppClient(t, srv)
+				_, err = client(cfg).RefreshTokens(ctx, tokens)
+				return err, []any{srv.ClientID}
+			},
+			kind: cognito.ErrWrongClient,
+			en:   "These tokens were issued to app client %s, not to this one; sign in again with this app client.",
+			es:   "Estos tokens se emitieron para el cliente de aplicación %s, no para este; inicia sesión de nuevo con este cliente.",
+		},
+		{
+			name: "tokens of another endpoint",
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+				c := client(srv.Config())
+				registered(t, srv, c, "a@example.com")
+				tokens, err := c.Authenticate(ctx, "a@example.com", password)
+				if err != nil {
+					t.Fatal(err)
+				}
+				other := cognitotest.NewServer(t)
+				_, err = client(other.Config()).GetUser(ctx, tokens.AccessToken)
+				return err, []any{srv.Issuer()}
+			},
+			kind: cognito.ErrWrongClient,
+			en:   "These tokens were issued by %s, not by this client's user pool and endpoint; sign in again here.",
+			es:   "Estos tokens los emitió %s, no el grupo de usuarios y el endpoint de este cliente; inicia sesión de nuevo aquí.",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, lang := range []string{"en", "es"} {
+				var opts []cognitotest.Option
+				if tt.secret {
+					opts = append(opts, cognitotest.WithClientSecret())
+				}
+				srv := cognitotest.NewServer(t, opts...)
+				client := func(cfg cognito.Config) *cognito.Client {
+					c, err := cognito.New(ctx, cfg, cognito.WithLanguage(lang))
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Cleanup(func() { c.Close() })
+					return c
+				}
+				err, args := tt.provoke(t, srv, client)
+				var e *cognito.Error
+				if !errors.Is(err, tt.kind) || !errors.As(err, &e) {
+					t.Fatalf("%s: error = %v, want kind %v", lang, err, tt.kind)
+				}
+				want := fmt.Sprintf(map[string]string{"en": tt.en, "es": tt.es}[lang], args...)
+				if got := e.Message(); got != want {
+					t.Errorf("%s: Message() = %q\nwant %q", lang, got, want)
+				}
+				if english := fmt.Sprintf(tt.en, args...); !strings.Contains(e.Error(), english) {
+					t.Errorf("%s: Error() = %q, want it in English, with %q", lang, e.Error(), english)
+				}
+				if strings.Contains(e.Error(), password) || (srv.ClientSecret != "" && strings.Contains(e.Error(), srv.ClientSecret)) {
+					t.Errorf("the error contains a secret: %v", e)
+				}
+			}
+		})
+	}
+}
+
+// unverified creates username, confirmed with a permanent password but
+// whose email is not verified, as an administrator would.
+func unverified(t *testing.T, srv *cognitotest.Server, username string) {
+	t.Helper()
+	admin := srv.Client()
+	_, err := admin.AdminCreateUser(t.Context(), &cip.AdminCreateUserInput{
+		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String(username),
+		TemporaryPassword: aws.String("Temp-0rary!"), MessageAction: types.MessageActionTypeSuppress,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(username)}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = admin.AdminSetUserPassword(t.Context(), &cip.AdminSetUserPasswordInput{
+		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String(username), Password: aws.String(password), Permanent: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// anotherAppClient creates a second app client, without a secret, in
+// srv's pool and returns its ID.
+func anotherAppClient(t *testing.T, srv *cognitotest.Server) string {
+	t.Helper()
+	out, err := srv.Client().CreateUserPoolClient(t.Context(), &cip.CreateUserPoolClientInput{
+		UserPoolId: aws.String(srv.UserPoolID), ClientName: aws.String("another"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.UserPoolClient.ClientId)
 }

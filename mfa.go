@@ -32,7 +32,7 @@ const (
 func (c *Client) SetUpTOTP(ctx context.Context, accessToken, issuer string) (*TOTPSecret, error) {
 	out, err := c.sdk.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: aws.String(accessToken)})
 	if err != nil {
-		return nil, c.fail("SetUpTOTP", err)
+		return nil, c.failToken("SetUpTOTP", accessToken, err)
 	}
 	if issuer == "" {
 		issuer = "Cognito"
@@ -51,7 +51,7 @@ func (c *Client) VerifyTOTP(ctx context.Context, accessToken, code, deviceName s
 	}
 	out, err := c.sdk.VerifySoftwareToken(ctx, in)
 	if err != nil {
-		return c.fail("VerifyTOTP", err)
+		return c.failToken("VerifyTOTP", accessToken, err)
 	}
 	if out.Status != types.VerifySoftwareTokenResponseTypeSuccess {
 		return &Error{Op: "VerifyTOTP", Kind: ErrCodeMismatch, lang: c.lang, Err: errors.New("cognito: the authenticator code was not accepted")}
@@ -76,7 +76,7 @@ func (c *Client) SetMFAPreference(ctx context.Context, accessToken string, metho
 		return &Error{Op: "SetMFAPreference", Kind: ErrInvalidParameter, lang: c.lang, Err: errors.New("cognito: unknown MFA method " + string(method))}
 	}
 	if _, err := c.sdk.SetUserMFAPreference(ctx, in); err != nil {
-		return c.fail("SetMFAPreference", err)
+		return c.failToken("SetMFAPreference", accessToken, err)
 	}
 	return nil
 }

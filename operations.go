@@ -151,7 +151,7 @@ func (c *Client) RefreshTokens(ctx context.Context, t *Tokens) (*Tokens, error) 
 			return fresh, nil
 		}
 		if !unknownOperation(err) {
-			return nil, c.fail("Refresh", err)
+			return nil, c.failToken("Refresh", t.AccessToken, err)
 		}
 		c.legacyRefresh.Store(true) // remembered: the server will not learn it
 	}
@@ -225,7 +225,7 @@ func (c *Client) ConfirmForgotPassword(ctx context.Context, email, code, newPass
 func (c *Client) GetUser(ctx context.Context, accessToken string) (*User, error) {
 	out, err := c.sdk.GetUser(ctx, &cip.GetUserInput{AccessToken: aws.String(accessToken)})
 	if err != nil {
-		return nil, c.fail("GetUser", err)
+		return nil, c.failToken("GetUser", accessToken, err)
 	}
 	u := userOf(out.Username, out.UserAttributes, out.MFAOptions)
 	u.Enabled = true // its token was accepted
@@ -242,7 +242,7 @@ func (c *Client) UpdateUserAttributes(ctx context.Context, accessToken string, a
 		UserAttributes: attributeTypes(attrs),
 	})
 	if err != nil {
-		return nil, c.fail("UpdateUserAttributes", err)
+		return nil, c.failToken("UpdateUserAttributes", accessToken, err)
 	}
 	var pending []CodeDelivery
 	for i := range out.CodeDeliveryDetailsList {
@@ -254,7 +254,7 @@ func (c *Client) UpdateUserAttributes(ctx context.Context, accessToken string, a
 // DeleteUser deletes the access token's user.
 func (c *Client) DeleteUser(ctx context.Context, accessToken string) error {
 	if _, err := c.sdk.DeleteUser(ctx, &cip.DeleteUserInput{AccessToken: aws.String(accessToken)}); err != nil {
-		return c.fail("DeleteUser", err)
+		return c.failToken("DeleteUser", accessToken, err)
 	}
 	return nil
 }
@@ -267,7 +267,7 @@ func (c *Client) ChangePassword(ctx context.Context, accessToken, oldPassword, n
 		ProposedPassword: aws.String(newPassword),
 	})
 	if err != nil {
-		return c.fail("ChangePassword", err)
+		return c.failToken("ChangePassword", accessToken, err)
 	}
 	return nil
 }
@@ -277,7 +277,7 @@ func (c *Client) ChangePassword(ctx context.Context, accessToken, oldPassword, n
 // working.
 func (c *Client) SignOut(ctx context.Context, accessToken string) error {
 	if _, err := c.sdk.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: aws.String(accessToken)}); err != nil {
-		return c.fail("SignOut", err)
+		return c.failToken("SignOut", accessToken, err)
 	}
 	return nil
 }

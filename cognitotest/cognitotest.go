@@ -18,6 +18,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cognitokit/cognito"
 	"github.com/cognitokit/cognito/emulator"
 	"github.com/cognitokit/cognito/emulator/store"
 	"github.com/cognitokit/cognito/internal/sdkhttp"
@@ -42,6 +43,9 @@ type Server struct {
 
 	t       testing.TB // nil for a server from Start
 	closers []func()
+
+	awsOnce sync.Once
+	awsCfg  *aws.Config // Config's
 }
 
 // Option configures the pool and client NewServer creates.
@@ -230,6 +234,35 @@ func (s *Server) AWSConfig() aws.Config {
 		HTTPClient:   sdkhttp.ReadOnlyBodies(awshttp.NewBuildableClient()),
 	}
 }
+
+// Config returns the library's configuration for this server's pool and
+// app client — endpoint, region, pool ID, client ID and secret, and the
+// SDK configuration of AWSConfig — ready for cognito.New or the
+// package-level functions:
+//
+//	srv := cognitotest.NewServer(t)
+//	client, err := cognito.New(ctx, srv.Config())
+//
+// Every call returns the same AWSConfig, so the package-level functions
+// reuse one SDK client per server.
+func (s *Server) Config() cognito.Config {
+	s.awsOnce.Do(func() {
+		cfg := s.AWSConfig()
+		s.awsCfg = &cfg
+	})
+	return cognito.Config{
+		UserPoolID:   s.UserPoolID,
+		ClientID:     s.ClientID,
+		ClientSecret: s.ClientSecret,
+		Region:       s.Region,
+		Endpoint:     s.Endpoint,
+		AWSConfig:    s.awsCfg,
+	}
+}
+
+// Issuer returns the issuer of the pool's tokens, <Endpoint>/<UserPoolID>:
+// what a jwtverify.Config's Issuer must be to verify them.
+func (s *Server) Issuer() string { return s.Endpoint + "/" + s.UserPoolID }
 
 // Client returns an SDK client for this server.
 func (s *Server) Client() *cip.Client {

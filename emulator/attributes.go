@@ -258,7 +258,7 @@ func (p *pool) checkAttributes(attrs []types.AttributeType, who attributeChange)
 		a := struct{ Name, Value string }{aws.ToString(attr.Name), aws.ToString(attr.Value)}
 		def, ok := p.schemaAttribute(a.Name)
 		if !ok {
-			return nil, invalidParameter("Attribute does not exist in the schema.")
+			return nil, invalidParameter("Attributes did not conform to the schema: %s: Attribute does not exist in the schema.", truncate(a.Name, 64))
 		}
 		a.Name = def.Name // dev:custom:x is kept as custom:x
 		if a.Name == "sub" {

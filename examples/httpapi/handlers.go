@@ -273,6 +273,8 @@ var kinds = []struct {
 	{cognito.ErrInvalidCredentials, http.StatusUnauthorized, "invalid_credentials"},
 	{cognito.ErrNotAuthorized, http.StatusUnauthorized, "not_authorized"},
 	{cognito.ErrTokenExpired, http.StatusUnauthorized, "token_expired"},
+	// Tokens of another app client or pool: for this API, bad tokens.
+	{cognito.ErrWrongClient, http.StatusUnauthorized, "wrong_client"},
 	// The user is known and the password right, but they cannot sign in
 	// yet: 403, with the message saying what to do.
 	{cognito.ErrUserNotConfirmed, http.StatusForbidden, "user_not_confirmed"},
@@ -283,6 +285,7 @@ var kinds = []struct {
 	{cognito.ErrTriggerFailed, http.StatusForbidden, "trigger_failed"},
 	{cognito.ErrUserNotFound, http.StatusNotFound, "user_not_found"},
 	{cognito.ErrUserExists, http.StatusConflict, "user_exists"},
+	{cognito.ErrAlreadyConfirmed, http.StatusConflict, "already_confirmed"},
 	{cognito.ErrTooManyRequests, http.StatusTooManyRequests, "too_many_requests"},
 	{cognito.ErrUnavailable, http.StatusServiceUnavailable, "unavailable"},
 }
