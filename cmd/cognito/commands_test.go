@@ -295,8 +295,8 @@ func TestChangePasswordStdin(t *testing.T) {
 	if got := c.fail("Wr0ng-secret!\nN3w-secret!\n", "change-password", "--password-stdin"); got != "Incorrect email or password." {
 		t.Errorf("wrong current password: %q", got)
 	}
-	c.remember("short")
-	if got := c.fail("Sup3r-secret!\nshort\n", "change-password", "--password-stdin"); !strings.HasPrefix(got, "The password does not meet the requirements") {
+	c.remember("Sh0rt!")
+	if got := c.fail("Sup3r-secret!\nSh0rt!\n", "change-password", "--password-stdin"); got != "The password does not meet the policy: it is too short." {
 		t.Errorf("weak new password: %q", got)
 	}
 	// Windows line endings and no final newline are fine.

@@ -78,7 +78,7 @@ func TestLoginCustom(t *testing.T) {
 func TestLoginCustomNotAllowed(t *testing.T) {
 	c := newCLI(t, secretEnv, customAuthTriggers()...)
 	c.signUp("ana@example.com", "Sup3r-secret!")
-	if msg := c.fail("", "login", "--email", "ana@example.com", "--custom", "--password-stdin"); msg != "Some of the data sent is not valid." {
+	if msg := c.fail("", "login", "--email", "ana@example.com", "--custom", "--password-stdin"); msg != "Some of the data sent is not valid: CUSTOM_AUTH flow not enabled for this client" {
 		t.Errorf("login --custom: %q", msg)
 	}
 }
