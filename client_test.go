@@ -1,14 +1,19 @@
 package cognito_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
@@ -351,13 +356,148 @@ func TestMissingClientIDIsCognitosError(t *testing.T) {
 }
 
 func TestConfigDoesNotPrintTheSecret(t *testing.T) {
-	cfg := cognito.Config{ClientID: "abc", ClientSecret: "very-secret-value"}
-	for _, s := range []string{cfg.String(), cfg.GoString()} {
-		if strings.Contains(s, "very-secret-value") {
-			t.Fatalf("Config prints its secret: %s", s)
+	awsCfg := aws.Config{Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "aws-secret-key", "")}
+	cfg := cognito.Config{ClientID: "abc", ClientSecret: "very-secret-value", UserPoolID: "eu-west-1_x", AWSConfig: &awsCfg}
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewJSONHandler(&logged, nil), slog.NewTextHandler(&logged, nil)} {
+		slog.New(h).Info("configured", "cognito", cfg, "pointer", &cfg)
+	}
+	wrapped := struct{ Cognito cognito.Config }{cfg}
+	for how, s := range map[string]string{
+		"String": cfg.String(), "GoString": cfg.GoString(), "%v": fmt.Sprintf("%v", cfg), "%+v": fmt.Sprintf("%+v", wrapped),
+		"%#v": fmt.Sprintf("%#v", &cfg), "JSON": string(raw), "slog": logged.String(),
+	} {
+		for _, secret := range []string{"very-secret-value", "aws-secret-key"} {
+			if strings.Contains(s, secret) {
+				t.Errorf("%s prints a secret: %s", how, s)
+			}
 		}
 		if !strings.Contains(s, "abc") {
-			t.Fatalf("Config hides the client ID: %s", s)
+			t.Errorf("%s hides the client ID: %s", how, s)
 		}
+	}
+	if want := `{"UserPoolID":"eu-west-1_x","ClientID":"abc","ClientSecret":"redacted"}`; string(raw) != want {
+		t.Errorf("JSON = %s, want %s", raw, want)
+	}
+	if !strings.Contains(logged.String(), `"client_secret_set":true`) || !strings.Contains(logged.String(), "cognito.client_secret_set=true") {
+		t.Errorf("the log does not say a secret is set: %s", logged.String())
+	}
+	var back cognito.Config
+	if err := json.Unmarshal(raw, &back); err != nil || back.UserPoolID != cfg.UserPoolID || back.ClientID != cfg.ClientID {
+		t.Errorf("the JSON does not read back: %+v, %v", back, err)
+	}
+}
+
+// TestVerifyUserAttribute changes the user's email and verifies it with
+// its code: a wrong code, then a new code, then the right one.
+func TestVerifyUserAttribute(t *testing.T) {
+	for _, pk := range poolKinds {
+		t.Run(pk.name, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, pk.opts...)
+			c := newClient(t, srv)
+			ctx := t.Context()
+			registered(t, srv, c, "ana@example.com")
+			tokens, err := c.Authenticate(ctx, "ana@example.com", password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pending, err := c.UpdateUserAttributes(ctx, tokens.AccessToken, map[string]string{"email": "ana@example.org"})
+			if err != nil || len(pending) != 1 || pending[0].Attribute != "email" {
+				t.Fatalf("UpdateUserAttributes = %+v, %v", pending, err)
+			}
+			first := srv.LastCode("ana@example.org")
+			if err := c.VerifyUserAttribute(ctx, tokens.AccessToken, "email", wrongCode(first)); !errors.Is(err, cognito.ErrCodeMismatch) {
+				t.Fatalf("a wrong code: %v", err)
+			}
+			d, err := c.SendAttributeCode(ctx, tokens.AccessToken, "email")
+			if err != nil || d.Attribute != "email" || d.Medium != "EMAIL" || !strings.Contains(d.Destination, "***") {
+				t.Fatalf("SendAttributeCode = %+v, %v", d, err)
+			}
+			if err := c.VerifyUserAttribute(ctx, tokens.AccessToken, "email", srv.LastCode("ana@example.org")); err != nil {
+				t.Fatalf("VerifyUserAttribute: %v", err)
+			}
+			u, err := c.GetUser(ctx, tokens.AccessToken)
+			if err != nil || u.Attributes["email"] != "ana@example.org" || u.Attributes["email_verified"] != "true" {
+				t.Fatalf("after verification: %+v, %v", u, err)
+			}
+			_, err = c.SendAttributeCode(ctx, tokens.AccessToken, "phone_number")
+			var e *cognito.Error
+			if !errors.Is(err, cognito.ErrInvalidParameter) || !errors.As(err, &e) || e.Message() != "The user has no phone_number to verify." {
+				t.Fatalf("a code for a phone number the user does not have: %v", err)
+			}
+		})
+	}
+}
+
+// TestRevokeToken revokes the refresh token of one sign-in: it no longer
+// refreshes, Cognito refuses its access token, another sign-in of the user
+// is untouched; revoking again succeeds.
+func TestRevokeToken(t *testing.T) {
+	for _, pk := range poolKinds {
+		t.Run(pk.name, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, pk.opts...)
+			c := newClient(t, srv)
+			ctx := t.Context()
+			registered(t, srv, c, "ana@example.com")
+			laptop, err := c.Authenticate(ctx, "ana@example.com", password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			phone, err := c.Authenticate(ctx, "ana@example.com", password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.RevokeToken(ctx, laptop.RefreshToken); err != nil {
+				t.Fatalf("RevokeToken: %v", err)
+			}
+			if _, err := c.RefreshTokens(ctx, laptop); !errors.Is(err, cognito.ErrNotAuthorized) {
+				t.Fatalf("refreshing a revoked sign-in: %v", err)
+			}
+			if _, err := c.GetUser(ctx, laptop.AccessToken); !errors.Is(err, cognito.ErrNotAuthorized) {
+				t.Fatalf("the access token of a revoked sign-in: %v", err)
+			}
+			if _, err := c.RefreshTokens(ctx, phone); err != nil {
+				t.Fatalf("another sign-in after the revocation: %v", err)
+			}
+			if err := c.RevokeToken(ctx, laptop.RefreshToken); err != nil {
+				t.Fatalf("revoking again: %v", err)
+			}
+		})
+	}
+}
+
+// TestRevokeTokenRefused: a client that does not allow revocation, and a
+// wrong client secret, say so.
+func TestRevokeTokenRefused(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.WithClientSecret())
+	c := newClient(t, srv)
+	ctx := t.Context()
+	registered(t, srv, c, "ana@example.com")
+	tokens, err := c.Authenticate(ctx, "ana@example.com", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := srv.Config()
+	cfg.ClientSecret = "not-the-secret"
+	wrong, err := cognito.New(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = wrong.RevokeToken(ctx, tokens.RefreshToken)
+	var e *cognito.Error
+	if !errors.Is(err, cognito.ErrSecretHashRequired) || !errors.As(err, &e) || !strings.HasPrefix(e.Message(), "The client secret is wrong") {
+		t.Fatalf("a wrong secret: %v", err)
+	}
+	updateClient(t, srv, &cip.UpdateUserPoolClientInput{
+		EnableTokenRevocation: aws.Bool(false),
+		ExplicitAuthFlows:     []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	err = c.RevokeToken(ctx, tokens.RefreshToken)
+	if !errors.Is(err, cognito.ErrNotAuthorized) || !errors.As(err, &e) || e.Message() != "The app client does not allow revoking tokens (token revocation is off)." {
+		t.Fatalf("revocation disabled: %v", err)
 	}
 }

@@ -1,7 +1,9 @@
 package cognito
 
 import (
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -18,7 +20,8 @@ type Config struct {
 	ClientID string
 	// ClientSecret is the app client's secret, if it has one; SECRET_HASH
 	// is then computed for every call that needs it. It never appears in
-	// an error, a log line or fmt output of Config.
+	// an error, nor in Config's fmt output (String, GoString), JSON
+	// (MarshalJSON) or log/slog value (LogValue).
 	ClientSecret string
 	// Region is the AWS region. If empty: AWS_REGION, AWS_DEFAULT_REGION,
 	// the prefix of UserPoolID ("eu-west-1_..."), then "eu-west-1".
@@ -72,7 +75,7 @@ func (c Config) region() string {
 func (c Config) String() string {
 	secret := "none"
 	if c.ClientSecret != "" {
-		secret = "set (redacted)"
+		secret = "set (" + redacted + ")"
 	}
 	return fmt.Sprintf("cognito.Config{UserPoolID: %q, ClientID: %q, ClientSecret: %s, Region: %q, Endpoint: %q}",
 		c.UserPoolID, c.ClientID, secret, c.region(), c.Endpoint)
@@ -80,3 +83,39 @@ func (c Config) String() string {
 
 // GoString is String, so %#v does not print the secret either.
 func (c Config) GoString() string { return c.String() }
+
+// redacted is what a Config shows in place of a client secret it has.
+const redacted = "redacted"
+
+// configJSON is Config as JSON: the fields as set, a secret as
+// "redacted", the SDK configuration (which may hold credentials) left out.
+type configJSON struct {
+	UserPoolID   string `json:"UserPoolID,omitempty"`
+	ClientID     string `json:"ClientID,omitempty"`
+	ClientSecret string `json:"ClientSecret,omitempty"`
+	Region       string `json:"Region,omitempty"`
+	Endpoint     string `json:"Endpoint,omitempty"`
+}
+
+// MarshalJSON encodes the configuration without the client secret (shown
+// as "redacted" when there is one) and without AWSConfig.
+func (c Config) MarshalJSON() ([]byte, error) {
+	v := configJSON{UserPoolID: c.UserPoolID, ClientID: c.ClientID, Region: c.Region, Endpoint: c.Endpoint}
+	if c.ClientSecret != "" {
+		v.ClientSecret = redacted
+	}
+	return json.Marshal(v)
+}
+
+// LogValue is the configuration in a log/slog record: the pool, client,
+// region and endpoint, and whether a client secret is set — never the
+// secret itself.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("user_pool_id", c.UserPoolID),
+		slog.String("client_id", c.ClientID),
+		slog.Bool("client_secret_set", c.ClientSecret != ""),
+		slog.String("region", c.region()),
+		slog.String("endpoint", c.Endpoint),
+	)
+}

@@ -243,3 +243,68 @@ func TestIssuer(t *testing.T) {
 		t.Errorf("issuer from the SDK's endpoint variable = %q, want %q", got, want)
 	}
 }
+
+// TestPackageFunctionsFollowTheEnvironment starts two local Cognitos one
+// after the other in this process, configures each only through the
+// environment, as a program would, and reaches each with the package-level
+// functions: the shared SDK client of the first is not used for the
+// second.
+func TestPackageFunctionsFollowTheEnvironment(t *testing.T) {
+	clearAWSEnvironment(t)
+	ctx := context.Background()
+	for i := range 2 {
+		srv, err := cognitotest.Start(cognitotest.WithClientSecret())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", srv.Endpoint)
+		t.Setenv("AWS_REGION", srv.Region)
+		t.Setenv("COGNITO_USER_POOL_ID", srv.UserPoolID)
+		t.Setenv("COGNITO_CLIENT_ID", srv.ClientID)
+		t.Setenv("COGNITO_CLIENT_SECRET", srv.ClientSecret)
+		cfg := cognito.ConfigFromEnv()
+		email := "ana@example.com"
+		if _, err := cognito.RegisterUser(ctx, cfg, email, password, nil); err != nil {
+			t.Fatalf("server %d: RegisterUser: %v", i+1, err)
+		}
+		if err := cognito.ConfirmUser(ctx, cfg, email, srv.LastCode(email)); err != nil {
+			t.Fatalf("server %d: ConfirmUser: %v", i+1, err)
+		}
+		tokens, err := cognito.AuthenticateUser(ctx, cfg, email, password)
+		if err != nil {
+			t.Fatalf("server %d: AuthenticateUser: %v", i+1, err)
+		}
+		if u, err := cognito.GetUser(ctx, cfg, tokens.AccessToken); err != nil || u.Attributes["email"] != email {
+			t.Fatalf("server %d: GetUser = %+v, %v", i+1, u, err)
+		}
+		srv.Close()
+	}
+}
+
+// TestPackageAttributeVerificationAndRevocation verifies a changed email
+// and revokes a refresh token through the package-level functions.
+func TestPackageAttributeVerificationAndRevocation(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.WithClientSecret())
+	cfg := srv.Config()
+	ctx := context.Background()
+	registered(t, srv, newClient(t, srv), "ana@example.com")
+	tokens, err := cognito.AuthenticateUser(ctx, cfg, "ana@example.com", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cognito.UpdateUserAttributes(ctx, cfg, tokens.AccessToken, map[string]string{"email": "ana@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cognito.SendAttributeCode(ctx, cfg, tokens.AccessToken, "email"); err != nil {
+		t.Fatalf("SendAttributeCode: %v", err)
+	}
+	if err := cognito.VerifyUserAttribute(ctx, cfg, tokens.AccessToken, "email", srv.LastCode("ana@example.org")); err != nil {
+		t.Fatalf("VerifyUserAttribute: %v", err)
+	}
+	if err := cognito.RevokeToken(ctx, cfg, tokens.RefreshToken); err != nil {
+		t.Fatalf("RevokeToken: %v", err)
+	}
+	if _, err := cognito.RefreshTokens(ctx, cfg, tokens); !errors.Is(err, cognito.ErrNotAuthorized) {
+		t.Fatalf("refreshing with a revoked token: %v", err)
+	}
+}

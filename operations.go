@@ -251,6 +251,36 @@ func (c *Client) UpdateUserAttributes(ctx context.Context, accessToken string, a
 	return pending, nil
 }
 
+// VerifyUserAttribute verifies an attribute of the access token's user —
+// "email" or "phone_number", after UpdateUserAttributes changed it — with
+// the code Cognito sent to it; the attribute's _verified flag is then true
+// (and a changed email replaces the old one, on pools that keep the
+// original until it is verified). A wrong code is ErrCodeMismatch, an old
+// one ErrCodeExpired: SendAttributeCode sends another.
+func (c *Client) VerifyUserAttribute(ctx context.Context, accessToken, attribute, code string) error {
+	_, err := c.sdk.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{
+		AccessToken: aws.String(accessToken), AttributeName: aws.String(attribute), Code: aws.String(code),
+	})
+	if err != nil {
+		return c.failToken("VerifyUserAttribute", accessToken, err)
+	}
+	return nil
+}
+
+// SendAttributeCode sends the access token's user a new code to verify
+// attribute ("email" or "phone_number";
+// GetUserAttributeVerificationCode), for VerifyUserAttribute, and says
+// where it went.
+func (c *Client) SendAttributeCode(ctx context.Context, accessToken, attribute string) (*CodeDelivery, error) {
+	out, err := c.sdk.GetUserAttributeVerificationCode(ctx, &cip.GetUserAttributeVerificationCodeInput{
+		AccessToken: aws.String(accessToken), AttributeName: aws.String(attribute),
+	})
+	if err != nil {
+		return nil, c.failToken("SendAttributeCode", accessToken, err)
+	}
+	return codeDelivery(out.CodeDeliveryDetails), nil
+}
+
 // DeleteUser deletes the access token's user.
 func (c *Client) DeleteUser(ctx context.Context, accessToken string) error {
 	if _, err := c.sdk.DeleteUser(ctx, &cip.DeleteUserInput{AccessToken: aws.String(accessToken)}); err != nil {
@@ -278,6 +308,25 @@ func (c *Client) ChangePassword(ctx context.Context, accessToken, oldPassword, n
 func (c *Client) SignOut(ctx context.Context, accessToken string) error {
 	if _, err := c.sdk.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: aws.String(accessToken)}); err != nil {
 		return c.failToken("SignOut", accessToken, err)
+	}
+	return nil
+}
+
+// RevokeToken revokes a refresh token (RevokeToken), as signing out of one
+// device does: it can no longer refresh, and Cognito refuses the access
+// tokens issued from it. An API that verifies tokens locally (jwtverify)
+// cannot see the revocation: to it the access and ID tokens already
+// issued stay valid until they expire (Tokens.Expiry). Revoking a token
+// that is already revoked or unknown succeeds. The app client must allow
+// token revocation (the default for new clients); SignOut signs the user
+// out of every device instead.
+func (c *Client) RevokeToken(ctx context.Context, refreshToken string) error {
+	in := &cip.RevokeTokenInput{ClientId: aws.String(c.cfg.ClientID), Token: aws.String(refreshToken)}
+	if c.cfg.ClientSecret != "" {
+		in.ClientSecret = aws.String(c.cfg.ClientSecret)
+	}
+	if _, err := c.sdk.RevokeToken(ctx, in); err != nil {
+		return c.fail("RevokeToken", err)
 	}
 	return nil
 }
@@ -321,6 +370,11 @@ func (c *Client) tokens(op string, r *types.AuthenticationResultType, challenge 
 		ExpiresIn:    r.ExpiresIn,
 		TokenType:    aws.ToString(r.TokenType),
 		Expiry:       time.Now().Add(time.Duration(r.ExpiresIn) * time.Second),
+	}
+	if r.ExpiresIn == 0 {
+		// Servers other than Cognito may leave ExpiresIn out: the
+		// token's own exp says it.
+		t.Expiry = expiryOf(t.AccessToken)
 	}
 	if d := r.NewDeviceMetadata; d != nil && aws.ToString(d.DeviceKey) != "" {
 		t.NewDevice = &NewDevice{Key: aws.ToString(d.DeviceKey), GroupKey: aws.ToString(d.DeviceGroupKey)}

@@ -32,12 +32,13 @@ type Tokens struct {
 	// not return a new one on refresh, so Refresh keeps the old one here.
 	RefreshToken string `json:"refresh_token,omitempty"`
 	// ExpiresIn is the access token's lifetime in seconds, as Cognito
-	// said it.
+	// said it (0 from a server that did not say).
 	ExpiresIn int32 `json:"expires_in"`
 	// TokenType is "Bearer".
 	TokenType string `json:"token_type"`
 	// Expiry is when the access token expires, computed from ExpiresIn
-	// when the tokens were received.
+	// when the tokens were received, or read from the token's exp claim
+	// when the server did not send ExpiresIn.
 	Expiry time.Time `json:"expiry"`
 	// NewDevice is the device Cognito offers to remember after this
 	// sign-in (the pool tracks devices); RememberDevice remembers it.

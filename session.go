@@ -146,8 +146,10 @@ func (s *Session) get(ctx context.Context, force bool) (*Tokens, error) {
 		switch {
 		case err == nil:
 			// The expiry on the session's clock, which may not be the
-			// Client's.
-			fresh.Expiry = s.now().Add(time.Duration(fresh.ExpiresIn) * time.Second)
+			// Client's; without ExpiresIn, the token's exp (tokens).
+			if fresh.ExpiresIn > 0 {
+				fresh.Expiry = s.now().Add(time.Duration(fresh.ExpiresIn) * time.Second)
+			}
 			s.tokens, s.lastErr, s.retryAt, s.backoff = fresh, nil, time.Time{}, 0
 		case ctx.Err() != nil:
 			// This caller gave up; that says nothing about Cognito, so

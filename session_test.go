@@ -1,13 +1,18 @@
 package cognito_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognitokit/cognito"
 	"github.com/cognitokit/cognito/cognitotest"
@@ -20,6 +25,9 @@ import (
 type countingTransport struct {
 	refreshes atomic.Int32
 	failing   atomic.Bool
+	// omitExpiresIn takes ExpiresIn out of the answers' AuthenticationResult,
+	// as some servers other than Cognito do.
+	omitExpiresIn atomic.Bool
 }
 
 var errNetwork = errors.New("network is down")
@@ -32,7 +40,20 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	case "AWSCognitoIdentityProviderService.InitiateAuth", "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken":
 		c.refreshes.Add(1)
 	}
-	return http.DefaultTransport.RoundTrip(r)
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil || !c.omitExpiresIn.Load() {
+		return resp, err
+	}
+	var body map[string]any
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if result, ok := body["AuthenticationResult"].(map[string]any); ok && err == nil {
+		delete(result, "ExpiresIn")
+	}
+	raw, _ := json.Marshal(body)
+	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(raw)), int64(len(raw))
+	resp.Header.Del("Content-Length")
+	return resp, nil
 }
 
 // sessionSetup signs a user in and returns a client whose requests are
@@ -191,5 +212,46 @@ func TestSessionForcedRefreshAndExpiryFromToken(t *testing.T) {
 	}
 	if n := transport.refreshes.Load(); n != 1 {
 		t.Fatalf("%d refreshes, want 1", n)
+	}
+}
+
+// TestExpiryFromTheTokenWhenTheServerOmitsExpiresIn: a server that does
+// not say ExpiresIn still gives tokens an expiry, their own exp, and a
+// session does not refresh them on every call.
+func TestExpiryFromTheTokenWhenTheServerOmitsExpiresIn(t *testing.T) {
+	_, c, transport, _, _ := sessionSetup(t)
+	ctx := context.Background()
+	transport.omitExpiresIn.Store(true)
+	exp := func(token string) time.Time {
+		t.Helper()
+		var claims jwt.RegisteredClaims
+		if _, _, err := jwt.NewParser().ParseUnverified(token, &claims); err != nil {
+			t.Fatal(err)
+		}
+		return claims.ExpiresAt.Time
+	}
+	tokens, err := c.Authenticate(ctx, "ana@example.com", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tokens.ExpiresIn != 0 || !tokens.Expiry.Equal(exp(tokens.AccessToken)) {
+		t.Fatalf("ExpiresIn %d, Expiry %v; want 0 and the token's exp %v", tokens.ExpiresIn, tokens.Expiry, exp(tokens.AccessToken))
+	}
+	s := c.NewSession(tokens)
+	transport.refreshes.Store(0)
+	fresh, err := s.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fresh.Expiry.Equal(exp(fresh.AccessToken)) {
+		t.Fatalf("refreshed Expiry %v, want the token's exp %v", fresh.Expiry, exp(fresh.AccessToken))
+	}
+	for range 3 {
+		if _, err := s.Token(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := transport.refreshes.Load(); n != 1 {
+		t.Fatalf("%d refreshes, want the forced one only", n)
 	}
 }

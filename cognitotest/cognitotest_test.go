@@ -121,3 +121,20 @@ func TestClockDrivesExpiry(t *testing.T) {
 		t.Errorf("message sent at %v, want the clock's %v", got, start)
 	}
 }
+
+// TestConfig: the server's Config names its pool and client, and is the
+// same SDK configuration on every call, so the package-level functions
+// share one SDK client per server.
+func TestConfig(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.WithClientSecret())
+	a, b := srv.Config(), srv.Config()
+	if a.AWSConfig == nil || a.AWSConfig != b.AWSConfig {
+		t.Fatal("Config returns another AWSConfig on every call")
+	}
+	if a.Endpoint != srv.Endpoint || a.Region != srv.Region || a.UserPoolID != srv.UserPoolID || a.ClientID != srv.ClientID || a.ClientSecret != srv.ClientSecret || a.ClientSecret == "" {
+		t.Fatalf("Config = %v", a)
+	}
+	if want := srv.Endpoint + "/" + srv.UserPoolID; srv.Issuer() != want {
+		t.Fatalf("Issuer() = %q, want %q", srv.Issuer(), want)
+	}
+}
