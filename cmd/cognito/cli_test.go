@@ -191,7 +191,7 @@ func (c *cli) signUp(email, password string) {
 	c.ok(password+"\n", "register", "--email", email, "--password-stdin")
 	code := c.srv.LastCode(email)
 	c.remember(code)
-	c.ok("", "confirm", "--email", email, "--code", code)
+	c.ok(code+"\n", "confirm", "--email", email, "--code-stdin")
 }
 
 // login signs email in with password.

@@ -44,11 +44,11 @@ func loadDevices(path string) (map[string]*cognito.RememberedDevice, error) {
 		return devices, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the remembered devices: %w", err)
+		return nil, failf("reading the remembered devices: %w", err)
 	}
 	// The decoding error is left out: it could quote part of a secret.
 	if json.Unmarshal(raw, &devices) != nil {
-		return nil, fmt.Errorf("the devices file %s is damaged: remove it and log in with --remember-device", path)
+		return nil, failf("the devices file %s is damaged: remove it and log in with --remember-device", path)
 	}
 	return devices, nil
 }
@@ -56,7 +56,7 @@ func loadDevices(path string) (map[string]*cognito.RememberedDevice, error) {
 // saveDevices writes the remembered devices, mode 0600.
 func saveDevices(path string, devices map[string]*cognito.RememberedDevice) error {
 	if err := writePrivateJSON(path, devices); err != nil {
-		return fmt.Errorf("saving the remembered devices: %w", err)
+		return failf("saving the remembered devices: %w", err)
 	}
 	return nil
 }
@@ -86,11 +86,11 @@ func newDevicesListCommand(a *app) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		lines := []string{fmt.Sprintf("%d device(s)", len(devices))}
+		lines := []string{a.tr("%d device(s)", len(devices))}
 		for _, d := range devices {
-			state := "not remembered"
+			state := a.tr("not remembered")
 			if d.Remembered {
-				state = "remembered"
+				state = a.tr("remembered")
 			}
 			lines = append(lines, fmt.Sprintf("  %s  %s  %s", d.Key, d.Name, state))
 		}
@@ -129,7 +129,7 @@ func newDevicesForgetCommand(a *app) *cobra.Command {
 				}
 			}
 		}
-		return a.emit("Device "+key+" forgotten.", map[string]string{"forgotten": key})
+		return a.emit(a.tr("Device %s forgotten.", key), map[string]string{"forgotten": key})
 	})
 	cmd.Flags().StringVar(&key, "device-key", "", "the device's key (see cognito devices list)")
 	cmd.MarkFlagRequired("device-key")

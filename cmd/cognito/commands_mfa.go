@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/mdp/qrterminal/v3"
@@ -65,11 +64,11 @@ method.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "Add this key to your authenticator app:\n  %s\nor open:\n  %s\n", secret.Secret, secret.URI)
+			a.say("Add this key to your authenticator app:\n  %s\nor open:\n  %s\n", secret.Secret, secret.URI)
 			if _, isTerminal := terminalFD(a.stdin); isTerminal && !codeStdin {
 				qrterminal.GenerateHalfBlock(secret.URI, qrterminal.L, a.stderr)
 			}
-			code, err := a.readAnswer(ctx, codeStdin, "Code from your authenticator app")
+			code, err := a.readAnswerWith(ctx, codeStdin, "--code-stdin", "code from your authenticator app")
 			if err != nil {
 				return err
 			}
@@ -81,7 +80,7 @@ method.`,
 		if err != nil {
 			return err
 		}
-		return a.emit("The authenticator app is set up and is the preferred MFA method.", mfaStatus{Enabled: []string{"totp"}, Preferred: "totp"})
+		return a.emit(a.tr("The authenticator app is set up and is the preferred MFA method."), mfaStatus{Enabled: []string{"totp"}, Preferred: "totp"})
 	})
 	f := cmd.Flags()
 	f.StringVar(&issuer, "issuer", "Cognito", "the service name the authenticator app shows")
@@ -101,10 +100,10 @@ func newMFASetCommand(a *app) *cobra.Command {
 	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
 		m, ok := mfaMethods[method]
 		if !ok {
-			return fmt.Errorf("--method must be totp, sms or email, not %q", method)
+			return failf("--method must be totp, sms or email, not %q", method)
 		}
 		if disable && preferred {
-			return fmt.Errorf("--disable and --preferred do not go together")
+			return failf("--disable and --preferred do not go together")
 		}
 		_, err := a.withSession(ctx, c, func(accessToken string) error {
 			return c.SetMFAPreference(ctx, accessToken, m, !disable, preferred)
@@ -112,14 +111,14 @@ func newMFASetCommand(a *app) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		state := "on"
+		human := a.tr("MFA by %s is on.", method)
 		switch {
 		case disable:
-			state = "off"
+			human = a.tr("MFA by %s is off.", method)
 		case preferred:
-			state = "on and preferred"
+			human = a.tr("MFA by %s is on and preferred.", method)
 		}
-		return a.emit(fmt.Sprintf("MFA by %s is %s.", method, state), map[string]any{"method": method, "enabled": !disable, "preferred": preferred})
+		return a.emit(human, map[string]any{"method": method, "enabled": !disable, "preferred": preferred})
 	})
 	f := cmd.Flags()
 	f.StringVar(&method, "method", "", "the MFA method: totp, sms or email")
@@ -144,13 +143,12 @@ func newMFAStatusCommand(a *app) *cobra.Command {
 		for _, m := range u.UserMFASettings {
 			st.Enabled = append(st.Enabled, methodName(m))
 		}
-		human := "No MFA method is on."
-		if len(st.Enabled) > 0 {
-			human = "MFA on: " + strings.Join(st.Enabled, ", ")
-			if st.Preferred != "" {
-				human += "; preferred: " + st.Preferred
-			}
-			human += "."
+		human := a.tr("No MFA method is on.")
+		switch {
+		case len(st.Enabled) > 0 && st.Preferred != "":
+			human = a.tr("MFA on: %s; preferred: %s.", strings.Join(st.Enabled, ", "), st.Preferred)
+		case len(st.Enabled) > 0:
+			human = a.tr("MFA on: %s.", strings.Join(st.Enabled, ", "))
 		}
 		return a.emit(human, st)
 	})

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -23,18 +21,17 @@ the user pool ID. Against a local Cognito any credentials do.`,
 	}
 	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
 		if cfg, _ := a.config(); cfg.UserPoolID == "" {
-			return errors.New("ping needs the user pool ID: set COGNITO_USER_POOL_ID or pass --user-pool-id")
+			return failf("ping needs the user pool ID: set COGNITO_USER_POOL_ID or pass --user-pool-id")
 		}
 		p, err := c.TestConnection(ctx)
 		if err != nil {
 			return err
 		}
-		human := fmt.Sprintf("Connected to user pool %s", p.UserPoolID)
+		pool := p.UserPoolID
 		if p.UserPoolName != "" {
-			human += fmt.Sprintf(" (%s)", p.UserPoolName)
+			pool += " (" + p.UserPoolName + ")"
 		}
-		human += fmt.Sprintf(" in %s; about %d users", p.Region, p.EstimatedUsers)
-		return a.emit(human+".", p)
+		return a.emit(a.tr("Connected to user pool %s in %s; about %d users.", pool, p.Region, p.EstimatedUsers), p)
 	})
 	return cmd
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -126,14 +127,14 @@ next line with --password-stdin.`,
 				return err
 			}
 		}
-		if err := saveSession(path, t); err != nil {
+		if err := saveSession(path, owner(c, cfg, t), t); err != nil {
 			return err
 		}
 		if printTokens {
 			a.json = true
 			return a.emit("", t)
 		}
-		return a.emit(fmt.Sprintf("Signed in as %s; the access token is valid for %s. Session saved in %s", email, lifetime(t.ExpiresIn), path),
+		return a.emit(a.tr("Signed in as %s; the access token is valid for %s. Session saved in %s", email, validFor(t), path),
 			sessionStatus{SignedIn: true, ExpiresIn: t.ExpiresIn, SessionFile: path})
 	})
 	f := cmd.Flags()
@@ -154,26 +155,26 @@ func (a *app) answerStep(ctx context.Context, step *cognito.Step, fromStdin bool
 	switch step.Kind {
 	case cognito.StepNewPassword:
 		if !fromStdin {
-			fmt.Fprintln(a.stderr, "Cognito asks for a new password.")
+			a.say("Cognito asks for a new password.\n")
 		}
 		return a.readNewPassword(ctx, fromStdin, "--password-stdin", "new password")
 	case cognito.StepTOTPCode:
-		return a.readAnswer(ctx, fromStdin, "Code from your authenticator app")
+		return a.readAnswer(ctx, fromStdin, "code from your authenticator app")
 	case cognito.StepSMSCode, cognito.StepEmailCode, cognito.StepSMSOTP:
-		where := "the code Cognito sent"
+		question := phrase("code Cognito sent")
 		if d := step.CodeDelivery; d != nil && d.Destination != "" {
-			where += " to " + d.Destination
+			question = phrase(a.tr("code Cognito sent to %s", d.Destination))
 		}
-		return a.readAnswer(ctx, fromStdin, strings.ToUpper(where[:1])+where[1:])
+		return a.readAnswer(ctx, fromStdin, question)
 	case cognito.StepSelectMFA, cognito.StepSelectFactor:
-		return a.readAnswer(ctx, fromStdin, "Choose one of "+strings.Join(step.Options, ", "))
+		return a.readChoice(ctx, fromStdin, phrase(a.tr("choose one of %s", strings.Join(step.Options, ", "))), step.Options)
 	case cognito.StepSetUpTOTP:
-		fmt.Fprintf(a.stderr, "MFA is required. Add this key to your authenticator app:\n  %s\nor open: %s\n", step.TOTP.Secret, step.TOTP.URI)
-		return a.readAnswer(ctx, fromStdin, "Code from your authenticator app")
+		a.say("MFA is required. Add this key to your authenticator app:\n  %s\nor open: %s\n", step.TOTP.Secret, step.TOTP.URI)
+		return a.readAnswer(ctx, fromStdin, "code from your authenticator app")
 	case cognito.StepCustomChallenge:
 		// The function's public parameters (Cognito adds USERNAME), then
 		// the answer: a secret, never echoed.
-		fmt.Fprintln(a.stderr, "The user pool's challenge:")
+		a.say("The user pool's challenge:\n")
 		for _, name := range slices.Sorted(maps.Keys(step.Parameters)) {
 			if name != "USERNAME" {
 				fmt.Fprintf(a.stderr, "  %s: %s\n", name, step.Parameters[name])
@@ -181,7 +182,7 @@ func (a *app) answerStep(ctx context.Context, step *cognito.Step, fromStdin bool
 		}
 		return a.readPassword(ctx, fromStdin, "--password-stdin", "answer to the challenge")
 	}
-	return "", fmt.Errorf("this tool cannot answer the %s step Cognito asks for", step.Kind)
+	return "", failf("this tool cannot answer the %s step Cognito asks for", step.Kind)
 }
 func newRefreshCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
@@ -198,7 +199,7 @@ func newRefreshCommand(a *app) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return a.emit(fmt.Sprintf("Session refreshed; the access token is valid for %s.", lifetime(t.ExpiresIn)),
+		return a.emit(a.tr("Session refreshed; the access token is valid for %s.", validFor(t)),
 			sessionStatus{SignedIn: true, ExpiresIn: t.ExpiresIn, SessionFile: fs.path})
 	})
 	return cmd
@@ -256,9 +257,9 @@ func newUpdateAttributesCommand(a *app) *cobra.Command {
 			return err
 		}
 		names := slices.Sorted(maps.Keys(attributes))
-		lines := []string{"Updated " + strings.Join(names, ", ") + "."}
+		lines := []string{a.tr("Updated %s.", strings.Join(names, ", "))}
 		for _, d := range pending {
-			lines = append(lines, fmt.Sprintf("A code to verify %s was sent%s.", d.Attribute, to(&d)))
+			lines = append(lines, a.tr("A code to verify %s was sent%s. Run: cognito verify-attribute --attribute %s", d.Attribute, a.to(d.Destination), d.Attribute))
 		}
 		if pending == nil {
 			pending = []cognito.CodeDelivery{}
@@ -281,7 +282,7 @@ current one on the first line, the new one on the second.`,
 		Args: noArgs,
 	}
 	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
-		if _, _, err := a.session(); err != nil {
+		if _, _, err := a.session(c); err != nil {
 			return err // before asking for passwords that could not be used
 		}
 		old, err := a.readPassword(ctx, passwordStdin, "--password-stdin", "current password")
@@ -298,7 +299,7 @@ current one on the first line, the new one on the second.`,
 		if err != nil {
 			return err
 		}
-		return a.emit("Password changed.", map[string]any{"password_changed": true})
+		return a.emit(a.tr("Password changed."), map[string]any{"password_changed": true})
 	})
 	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the current and the new password from stdin's first two lines")
 	return cmd
@@ -315,18 +316,18 @@ not a terminal).`,
 		Args: noArgs,
 	}
 	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
-		_, t, err := a.session()
+		_, f, err := a.session(c)
 		if err != nil {
 			return err
 		}
-		who := cognito.UsernameFromTokens(t)
+		who := cognito.UsernameFromTokens(&f.Tokens)
 		if !yes {
-			ok, err := a.confirm(ctx, fmt.Sprintf("Delete the account of %s? This cannot be undone.", who), "--yes")
+			ok, err := a.confirm(ctx, a.tr("Delete the account of %s? This cannot be undone.", who), "--yes")
 			if err != nil {
 				return err
 			}
 			if !ok {
-				return errors.New("not deleted: the deletion was not confirmed")
+				return failf("not deleted: the deletion was not confirmed")
 			}
 		}
 		path, err := a.withSession(ctx, c, func(accessToken string) error {
@@ -338,7 +339,7 @@ not a terminal).`,
 		if _, err := removeSession(path); err != nil {
 			return err
 		}
-		return a.emit(fmt.Sprintf("Deleted the account of %s and the session.", who), map[string]any{"deleted": true, "username": who})
+		return a.emit(a.tr("Deleted the account of %s and the session.", who), map[string]any{"deleted": true, "username": who})
 	})
 	cmd.Flags().BoolVar(&yes, "yes", false, "delete without asking")
 	return cmd
@@ -348,41 +349,103 @@ func newLogoutCommand(a *app) *cobra.Command {
 	var global bool
 	cmd := &cobra.Command{
 		Use:   "logout [--global]",
-		Short: "Forget the session; with --global, sign out everywhere first",
-		Long: `Forget the session file. With --global, first sign the user out everywhere
-(GlobalSignOut): all their refresh tokens, and the access tokens issued from
-them, stop working.`,
+		Short: "Sign out: revoke the session's refresh token and forget the session",
+		Long: `Sign out: revoke the session's refresh token (RevokeToken), then remove the
+session file. The refresh token can no longer get new tokens, and Cognito
+refuses the access tokens issued from it. With --global, sign the user out
+everywhere instead (GlobalSignOut): every refresh token of the user, on every
+device, is revoked.
+
+What stays valid: an access or ID token already issued is a signed token, and
+an API that verifies tokens locally (as cognito verify and jwtverify do)
+accepts it until it expires; logout says when that is. If the revocation
+fails, the session is kept, to try again.`,
 		Args: noArgs,
 	}
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
+		path, f, err := a.session(c)
+		if errors.Is(err, errNotSignedIn) && !global {
+			return a.emit(a.tr("Not signed in; nothing to forget."), map[string]any{"signed_out": false, "global": global})
+		}
+		if err != nil {
+			return err
+		}
 		if global {
-			return a.withClient(func(ctx context.Context, c *cognito.Client) error {
-				path, err := a.withSession(ctx, c, func(accessToken string) error {
-					return c.SignOut(ctx, accessToken)
-				})
+			_, err = a.withSession(ctx, c, func(accessToken string) error { return c.SignOut(ctx, accessToken) })
+			if refreshed, rerr := loadSession(path); err == nil && rerr == nil {
+				f = refreshed // tokens refreshed first expire later
+			}
+		} else {
+			err = c.RevokeToken(ctx, f.RefreshToken)
+		}
+		if err != nil {
+			return failf("%w Not signed out: the session in %s was kept, to try again; cognito logout --global signs out everywhere.", err, path)
+		}
+		if _, err := removeSession(path); err != nil {
+			return err
+		}
+		human := a.tr("Signed out: the session's refresh token was revoked and the session removed.")
+		if global {
+			human = a.tr("Signed out everywhere: every refresh token of the user was revoked, and the session removed.")
+		}
+		if left := time.Until(f.Expiry).Truncate(time.Second); left > 0 {
+			human += " " + a.tr("The access and ID tokens already issued stay valid until %s (%s from now) for APIs that verify them locally; Cognito itself refuses them.",
+				f.Expiry.Local().Format("15:04:05"), left)
+		} else {
+			human += " " + a.tr("The access and ID tokens already issued have expired.")
+		}
+		return a.emit(human, map[string]any{"signed_out": true, "global": global, "tokens_valid_until": f.Expiry.UTC().Format(time.RFC3339)})
+	})
+	cmd.Flags().BoolVar(&global, "global", false, "sign out everywhere (GlobalSignOut): every refresh token of the user")
+	return cmd
+}
+
+func newVerifyAttributeCommand(a *app) *cobra.Command {
+	var (
+		attribute         string
+		resend, codeStdin bool
+	)
+	cmd := &cobra.Command{
+		Use:   "verify-attribute [--attribute email|phone_number] [--resend]",
+		Short: "Verify the signed-in user's changed email or phone number with its code",
+		Long: `Verify an attribute of the signed-in user — the email (the default) or the phone
+number, after update-attributes changed it — with the code Cognito sent to it
+(VerifyUserAttribute). The code is asked for at a prompt (again if Cognito
+says it is wrong), or read from stdin's first line with --code-stdin. With
+--resend, Cognito first sends a new code (GetUserAttributeVerificationCode):
+for a code that was lost or has expired.`,
+		Args: noArgs,
+	}
+	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
+		_, err := a.withSession(ctx, c, func(accessToken string) error {
+			if resend {
+				d, err := c.SendAttributeCode(ctx, accessToken, attribute)
 				if err != nil {
 					return err
 				}
-				if _, err := removeSession(path); err != nil {
-					return err
-				}
-				return a.emit("Signed out everywhere; the session was removed.", map[string]any{"signed_out": true, "global": true})
-			})(cmd, nil)
-		}
-		path, err := a.sessionPath()
+				a.say("A new code to verify %s was sent%s.\n", attribute, a.to(d.Destination))
+			}
+			return a.withCode(ctx, "", codeStdin, "--code-stdin", phrase(a.tr("code sent to verify %s", attribute)), func(code string) error {
+				return c.VerifyUserAttribute(ctx, accessToken, attribute, code)
+			})
+		})
 		if err != nil {
 			return err
 		}
-		removed, err := removeSession(path)
-		if err != nil {
-			return err
-		}
-		human := "Signed out; the session was removed."
-		if !removed {
-			human = "Not signed in; nothing to forget."
-		}
-		return a.emit(human, map[string]any{"signed_out": removed, "global": false})
-	}
-	cmd.Flags().BoolVar(&global, "global", false, "sign out everywhere (GlobalSignOut) before forgetting the session")
+		return a.emit(a.tr("Verified %s.", attribute), map[string]any{"verified": attribute})
+	})
+	f := cmd.Flags()
+	f.StringVar(&attribute, "attribute", "email", "the attribute to verify: email or phone_number")
+	f.BoolVar(&resend, "resend", false, "have Cognito send a new code first")
+	f.BoolVar(&codeStdin, "code-stdin", false, "read the code from stdin's first line")
 	return cmd
+}
+
+// validFor is how long the access token of t is valid for, e.g. "1h0m0s":
+// as Cognito said, or from its expiry when the server did not say.
+func validFor(t *cognito.Tokens) string {
+	if t.ExpiresIn > 0 {
+		return lifetime(t.ExpiresIn)
+	}
+	return time.Until(t.Expiry).Truncate(time.Second).String()
 }

@@ -6,6 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // TestUserLifecycle runs every user command, in order, with each way of
@@ -32,13 +36,13 @@ func TestUserLifecycle(t *testing.T) {
 			c.remember(passwords...)
 
 			r := c.ok(passwords[0]+"\n", "register", "--email", email, "--attr", "name=Ana", "--password-stdin")
-			want := "Registered ana@example.com; a code was sent to a***@e***.com. Run: cognito confirm --email ana@example.com --code CODE\n"
+			want := "Registered ana@example.com; a code was sent to a***@e***.com. Run: cognito confirm --email ana@example.com\n"
 			if r.stdout != want {
 				t.Errorf("register printed %q, want %q", r.stdout, want)
 			}
 			code := c.srv.LastCode(email)
 			c.remember(code)
-			c.ok("", "confirm", "--email", email, "--code", code)
+			c.ok(code+"\n", "confirm", "--email", email, "--code-stdin")
 
 			c.login(email, passwords[0])
 			info, err := os.Stat(c.session)
@@ -79,7 +83,7 @@ func TestUserLifecycle(t *testing.T) {
 			c.ok("", "forgot-password", "--email", email)
 			code = c.srv.LastCode(email)
 			c.remember(code)
-			c.ok(passwords[2]+"\n", "confirm-forgot-password", "--email", email, "--code", code, "--new-password-stdin")
+			c.ok(code+"\n"+passwords[2]+"\n", "confirm-forgot-password", "--email", email, "--new-password-stdin")
 			c.login(email, passwords[2])
 
 			// logout --global revokes the tokens at Cognito, not only here.
@@ -121,7 +125,7 @@ func TestResendCode(t *testing.T) {
 	}
 	second := c.srv.LastCode("bo@example.com")
 	c.remember(first, second)
-	c.ok("", "confirm", "--email", "bo@example.com", "--code", second)
+	c.ok(second+"\n", "confirm", "--email", "bo@example.com", "--code-stdin")
 }
 
 // TestJSONOutput checks the keys of --json results: the library's objects,
@@ -137,21 +141,21 @@ func TestJSONOutput(t *testing.T) {
 	}{
 		{"Sup3r-secret!\n", []string{"register", "--email", email, "--password-stdin"}, []string{"code_delivery_destination", "confirmation_required", "user_sub"}},
 		{"", []string{"resend-code", "--email", email}, []string{"attribute", "destination", "medium"}},
-		{"", []string{"confirm", "--email", email, "--code", "CODE"}, []string{"confirmed", "email"}},
+		{"CODE\n", []string{"confirm", "--email", email, "--code-stdin"}, []string{"confirmed", "email"}},
 		{"Sup3r-secret!\n", []string{"login", "--email", email, "--password-stdin"}, []string{"expires_in", "session_file", "signed_in"}},
 		{"", []string{"whoami"}, []string{"attributes", "enabled", "sub", "username"}},
 		{"", []string{"update-attributes", "--attr", "name=Cy"}, []string{"code_deliveries", "updated"}},
 		{"", []string{"refresh"}, []string{"expires_in", "session_file", "signed_in"}},
 		{"", []string{"forgot-password", "--email", email}, []string{"attribute", "destination", "medium"}},
-		{"", []string{"logout"}, []string{"global", "signed_out"}},
+		{"", []string{"logout"}, []string{"global", "signed_out", "tokens_valid_until"}},
 		{"", []string{"version"}, []string{"version"}},
 	} {
-		args := slices.Clone(tc.args)
-		if i := slices.Index(args, "CODE"); i >= 0 {
-			args[i] = c.srv.LastCode(email)
-			c.remember(args[i])
+		stdin := tc.stdin
+		if stdin == "CODE\n" {
+			stdin = c.srv.LastCode(email) + "\n"
+			c.remember(stdin[:len(stdin)-1])
 		}
-		m := decodeJSON(t, c.ok(tc.stdin, append(args, "--json")...))
+		m := decodeJSON(t, c.ok(stdin, append(tc.args, "--json")...))
 		if got := keys(m); !slices.Equal(got, tc.keys) {
 			t.Errorf("%s --json keys = %v, want %v", tc.args[0], got, tc.keys)
 		}
@@ -219,7 +223,7 @@ func TestFriendlyErrors(t *testing.T) {
 	t.Run("wrong code", func(t *testing.T) {
 		c.remember("Sup3r-secret!")
 		c.ok("Sup3r-secret!\n", "register", "--email", "fa@example.com", "--password-stdin")
-		if got := c.fail("", "confirm", "--email", "fa@example.com", "--code", "000000", "--lang", "es"); got != "El código no es correcto; revísalo e inténtalo de nuevo." {
+		if got := c.fail("000000\n", "confirm", "--email", "fa@example.com", "--code-stdin", "--lang", "es"); got != "El código no es correcto; revísalo e inténtalo de nuevo." {
 			t.Errorf("stderr = %q", got)
 		}
 	})
@@ -246,7 +250,8 @@ func TestUsageErrors(t *testing.T) {
 		{"no client secret flag", "", []string{"login", "--email", "a@example.com", "--client-secret", "s3cr3t-value"}, "unknown flag: --client-secret"},
 		{"login without a terminal", "Sup3r-secret!\n", []string{"login", "--email", "a@example.com"}, "stdin is not a terminal (pipe it on stdin with --password-stdin)"},
 		{"register without a terminal", "", []string{"register", "--email", "a@example.com"}, "--password-stdin"},
-		{"confirm-forgot-password without a terminal", "", []string{"confirm-forgot-password", "--email", "a@example.com", "--code", "123456"}, "--new-password-stdin"},
+		{"confirm-forgot-password without a terminal", "", []string{"confirm-forgot-password", "--email", "a@example.com"}, "--new-password-stdin"},
+		{"confirm without a terminal", "", []string{"confirm", "--email", "a@example.com"}, "stdin is not a terminal (pipe it on stdin with --code-stdin)"},
 		{"empty stdin", "", []string{"login", "--email", "a@example.com", "--password-stdin"}, "no password on stdin"},
 		{"change-password without a session", "Sup3r-secret!\n", []string{"change-password", "--password-stdin"}, "not signed in"},
 		{"missing email", "", []string{"forgot-password"}, `required flag(s) "email" not set`},
@@ -314,24 +319,65 @@ func TestDeleteUserNeedsConfirmation(t *testing.T) {
 	c.ok("", "whoami") // still there
 }
 
-// TestLogoutLocal checks that logout without --global forgets the session
-// here only: the tokens still work at Cognito.
-func TestLogoutLocal(t *testing.T) {
+// TestLogout checks that logout revokes the session's refresh token — a
+// copy of the session no longer works at Cognito — and says until when the
+// tokens already issued stay valid for local verification.
+func TestLogout(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		secret secretSource
+		args   []string
+		want   string
+	}{
+		{"revoke", noSecret, nil, "Signed out: the session's refresh token was revoked and the session removed. The access and ID tokens already issued stay valid until "},
+		{"revoke with a secret", secretFile, nil, "Signed out: the session's refresh token was revoked and the session removed. The access and ID tokens already issued stay valid until "},
+		{"global", secretEnv, []string{"--global"}, "Signed out everywhere: every refresh token of the user was revoked, and the session removed. The access and ID tokens already issued stay valid until "},
+		{"revoke, in Spanish", noSecret, []string{"--lang", "es"}, "Sesión cerrada: se revocó el token de refresco de la sesión y se borró la sesión. Los tokens de acceso e ID ya emitidos siguen siendo válidos hasta las "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t, tc.secret)
+			c.signUp("io@example.com", "Sup3r-secret!")
+			c.login("io@example.com", "Sup3r-secret!")
+			saved, err := os.ReadFile(c.session)
+			if err != nil {
+				t.Fatal(err)
+			}
+			until := c.tokens().Expiry.Local().Format("15:04:05")
+			if out := c.ok("", append([]string{"logout"}, tc.args...)...).stdout; !strings.HasPrefix(out, tc.want+until+" (") {
+				t.Errorf("logout printed %q, want %q", out, tc.want+until+" (…")
+			}
+			if got := c.fail("", "whoami"); got != "not signed in: run cognito login" {
+				t.Errorf("whoami after logout: %q", got)
+			}
+			if err := os.WriteFile(c.session, saved, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if got := c.fail("", "refresh"); !strings.Contains(got, "sign in again") && !strings.Contains(got, "inicia sesión") {
+				t.Errorf("the revoked session refreshed: %q", got)
+			}
+		})
+	}
+}
+
+// TestLogoutKeepsTheSessionWhenRevocationFails: a client that does not
+// allow revocation keeps the session, and says how to sign out instead.
+func TestLogoutKeepsTheSessionWhenRevocationFails(t *testing.T) {
 	c := newCLI(t, noSecret)
 	c.signUp("io@example.com", "Sup3r-secret!")
 	c.login("io@example.com", "Sup3r-secret!")
-	saved, err := os.ReadFile(c.session)
+	_, err := c.srv.Client().UpdateUserPoolClient(t.Context(), &cip.UpdateUserPoolClientInput{
+		UserPoolId: aws.String(c.srv.UserPoolID), ClientId: aws.String(c.srv.ClientID), EnableTokenRevocation: aws.Bool(false),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out := c.ok("", "logout").stdout; out != "Signed out; the session was removed.\n" {
-		t.Errorf("logout printed %q", out)
-	}
-	c.fail("", "whoami")
-	if err := os.WriteFile(c.session, saved, 0o600); err != nil {
-		t.Fatal(err)
+	want := "The app client does not allow revoking tokens (token revocation is off). Not signed out: the session in " + c.session + " was kept, to try again; cognito logout --global signs out everywhere."
+	if got := c.fail("", "logout"); got != want {
+		t.Errorf("logout = %q\nwant %q", got, want)
 	}
 	c.ok("", "whoami")
+	c.ok("", "logout", "--global")
 }
 
 // TestSessionLocation checks where the session file goes without --session.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
@@ -37,7 +36,7 @@ stdout, so that it can be captured: TOKEN=$(cognito token --client-credentials).
 	}
 	cmd.RunE = a.withClient(func(ctx context.Context, c *cognito.Client) error {
 		if !clientCredentials {
-			return errors.New("say which grant: --client-credentials")
+			return failf("say which grant: --client-credentials")
 		}
 		cfg, err := c.ClientCredentials(ctx, scopes...)
 		if err != nil {
@@ -46,10 +45,10 @@ stdout, so that it can be captured: TOKEN=$(cognito token --client-credentials).
 		t, err := cfg.Token(ctx)
 		var refused *oauth2.RetrieveError
 		if errors.As(err, &refused) {
-			return fmt.Errorf("the token endpoint refused: %s", refused.ErrorCode)
+			return failf("the token endpoint refused: %s", refused.ErrorCode)
 		}
 		if err != nil {
-			return fmt.Errorf("getting the token: %w", err)
+			return failf("getting the token: %w", err)
 		}
 		return a.emit(t.AccessToken, machineToken{AccessToken: t.AccessToken, TokenType: t.TokenType, ExpiresIn: t.ExpiresIn})
 	})

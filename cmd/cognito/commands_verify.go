@@ -46,10 +46,10 @@ The token itself is never printed.`,
 			return err
 		}
 		if cfg.UserPoolID == "" {
-			return errors.New("verify needs the user pool ID: set COGNITO_USER_POOL_ID or pass --user-pool-id")
+			return failf("verify needs the user pool ID: set COGNITO_USER_POOL_ID or pass --user-pool-id")
 		}
 		if idToken && !fromSession {
-			return errors.New("--id-token picks the session's ID token: use it with --from-session")
+			return failf("--id-token picks the session's ID token: use it with --from-session")
 		}
 		if idToken && !cmd.Flags().Changed("token-use") {
 			tokenUse = jwtverify.IDToken
@@ -57,9 +57,9 @@ The token itself is never printed.`,
 		switch tokenUse {
 		case jwtverify.AccessToken, jwtverify.IDToken, jwtverify.AnyToken:
 		default:
-			return errors.New("--token-use must be access, id or any")
+			return failf("--token-use must be access, id or any")
 		}
-		raw, err := a.tokenToVerify(ctx, fromSession, idToken)
+		raw, err := a.tokenToVerify(ctx, c, fromSession, idToken)
 		if err != nil {
 			return err
 		}
@@ -70,15 +70,15 @@ The token itself is never printed.`,
 		claims, err := v.Verify(ctx, raw)
 		switch {
 		case errors.Is(err, jwtverify.ErrJWKSUnavailable):
-			return fmt.Errorf("cannot check the token: %w", err)
+			return failf("cannot check the token: %w", err)
 		case err != nil:
-			return fmt.Errorf("the token is not valid: %w", err)
+			return failf("the token is not valid: %w", err)
 		}
 		all, err := claims.Raw()
 		if err != nil {
 			return err
 		}
-		return a.emit(describeClaims(claims, time.Now()), all)
+		return a.emit(a.describeClaims(claims, time.Now()), all)
 	})
 	f := cmd.Flags()
 	f.BoolVar(&fromSession, "from-session", false, "verify the session file's access token instead of reading a token from stdin")
@@ -89,19 +89,19 @@ The token itself is never printed.`,
 
 // tokenToVerify is the session's access or ID token, or the first line of
 // stdin — typed at a no-echo prompt when stdin is a terminal.
-func (a *app) tokenToVerify(ctx context.Context, fromSession, idToken bool) (string, error) {
+func (a *app) tokenToVerify(ctx context.Context, c *cognito.Client, fromSession, idToken bool) (string, error) {
 	if !fromSession {
 		_, terminal := terminalFD(a.stdin)
 		raw, err := a.readPassword(ctx, !terminal, "", "token")
 		return strings.TrimSpace(raw), err
 	}
-	_, t, err := a.session()
+	_, t, err := a.session(c)
 	if err != nil {
 		return "", err
 	}
 	if idToken {
 		if t.IDToken == "" {
-			return "", errors.New("the session has no ID token: run cognito login")
+			return "", failf("the session has no ID token: run cognito login")
 		}
 		return t.IDToken, nil
 	}
@@ -126,10 +126,10 @@ func verifierConfig(ctx context.Context, c *cognito.Client, cfg cognito.Config, 
 
 // describeClaims is a verified token for people: what it says about the
 // user and how long it is good for, one claim a line.
-func describeClaims(c *jwtverify.Claims, now time.Time) string {
-	kind, client := "access", c.ClientID
+func (a *app) describeClaims(c *jwtverify.Claims, now time.Time) string {
+	kind, client := phrase("access"), c.ClientID
 	if c.TokenUse == jwtverify.IDToken {
-		kind, client = "ID", strings.Join(c.Audience, ", ")
+		kind, client = phrase("ID"), strings.Join(c.Audience, ", ")
 	}
 	rows := []struct{ name, value string }{
 		{"sub", c.Subject},
@@ -139,9 +139,9 @@ func describeClaims(c *jwtverify.Claims, now time.Time) string {
 		{"client", client},
 		{"groups", strings.Join(c.Groups, ", ")},
 		{"scopes", strings.Join(c.Scopes(), ", ")},
-		{"expires", fmt.Sprintf("%s (in %s)", c.ExpiresAt.UTC().Format(time.RFC3339), c.ExpiresAt.Sub(now).Truncate(time.Second))},
+		{"expires", a.tr("%s (in %s)", c.ExpiresAt.UTC().Format(time.RFC3339), c.ExpiresAt.Sub(now).Truncate(time.Second))},
 	}
-	lines := []string{"Valid " + kind + " token."}
+	lines := []string{a.tr("Valid %s token.", kind)}
 	for _, r := range rows {
 		if r.value == "" {
 			r.value = "-"

@@ -63,7 +63,7 @@ func (d *demo) step(name string, fn func() (string, error)) {
 	took := time.Since(start)
 	mark := "✓"
 	if err != nil {
-		mark, detail, d.failed = "✗", errorLine(err, false), name
+		mark, detail, d.failed = "✗", errorLine(err, d.a.lang, false), name
 	}
 	d.steps = append(d.steps, demoStep{Step: name, OK: err == nil, Detail: detail, DurationMS: float64(took.Microseconds()) / 1000})
 	if !d.a.json {
@@ -73,15 +73,15 @@ func (d *demo) step(name string, fn func() (string, error)) {
 
 // expectRefusal is a step that must fail with kind: it reports the
 // friendly message when it does.
-func expectRefusal(err, kind error) (string, error) {
+func (d *demo) expectRefusal(err, kind error) (string, error) {
 	var ce *cognito.Error
 	switch {
 	case err == nil:
-		return "", errors.New("it succeeded; it should have been refused")
+		return "", failf("it succeeded; it should have been refused")
 	case errors.Is(err, kind) && errors.As(err, &ce):
-		return fmt.Sprintf("refused as expected: %q", ce.Message()), nil
+		return d.a.tr("refused as expected: %q", ce.Message()), nil
 	default:
-		return "", fmt.Errorf("refused, but not as expected: %w", err)
+		return "", failf("refused, but not as expected: %w", err)
 	}
 }
 
@@ -153,7 +153,7 @@ func (a *app) runDemo(ctx context.Context) error {
 	start := time.Now()
 	d := &demo{a: a}
 	if !a.json {
-		fmt.Fprintln(a.stdout, "The life of a Cognito user, against a local Cognito started in this process (in memory; nothing is written to disk).")
+		fmt.Fprintln(a.stdout, a.tr("The life of a Cognito user, against a local Cognito started in this process (in memory; nothing is written to disk)."))
 	}
 	var (
 		env    *demoEnv
@@ -186,12 +186,12 @@ func (a *app) runDemo(ctx context.Context) error {
 	}
 	if d.failed != "" {
 		if !a.json {
-			fmt.Fprintf(a.stdout, "Demo failed at step %q (%d steps run, %s).\n", d.failed, len(d.steps), elapsed(total))
+			fmt.Fprintln(a.stdout, a.tr("Demo failed at step %q (%d steps run, %s).", d.failed, len(d.steps), elapsed(total)))
 		}
-		return fmt.Errorf("demo failed at step %q", d.failed)
+		return failf("demo failed at step %q", d.failed)
 	}
 	if !a.json {
-		fmt.Fprintf(a.stdout, "All %d steps went as expected in %s.\n", len(d.steps), elapsed(total))
+		fmt.Fprintln(a.stdout, a.tr("All %d steps went as expected in %s.", len(d.steps), elapsed(total)))
 	}
 	return nil
 }
@@ -267,7 +267,7 @@ func (d *demo) userLife(ctx context.Context, env *demoEnv, c *cognito.Client) {
 		if err != nil {
 			return "", err
 		}
-		return "code sent" + to(cd), nil
+		return "code sent" + d.a.to(cd.Destination), nil
 	})
 	d.step("confirm forgot password", func() (string, error) {
 		return confirmWithCode(func(code string) error {
@@ -277,7 +277,7 @@ func (d *demo) userLife(ctx context.Context, env *demoEnv, c *cognito.Client) {
 	d.step("login (new password)", func() (string, error) { return signIn(newPassword) })
 	d.step("wrong password", func() (string, error) {
 		_, err := c.Authenticate(ctx, demoEmail, password) // the old one
-		return expectRefusal(err, cognito.ErrInvalidCredentials)
+		return d.expectRefusal(err, cognito.ErrInvalidCredentials)
 	})
 	d.step("delete user", func() (string, error) {
 		if err := c.DeleteUser(ctx, tokens.AccessToken); err != nil {
@@ -287,7 +287,7 @@ func (d *demo) userLife(ctx context.Context, env *demoEnv, c *cognito.Client) {
 	})
 	d.step("login after delete", func() (string, error) {
 		_, err := c.Authenticate(ctx, demoEmail, newPassword)
-		return expectRefusal(err, cognito.ErrUserNotFound)
+		return d.expectRefusal(err, cognito.ErrUserNotFound)
 	})
 }
 

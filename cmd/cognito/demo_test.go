@@ -103,7 +103,7 @@ func TestExpectRefusal(t *testing.T) {
 		{"not a Cognito error", errors.New("connection refused"), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			detail, err := expectRefusal(tc.err, cognito.ErrInvalidCredentials)
+			detail, err := (&demo{a: &app{lang: "en"}}).expectRefusal(tc.err, cognito.ErrInvalidCredentials)
 			if (err == nil) != tc.wantOK {
 				t.Fatalf("expectRefusal(%v) = %q, %v", tc.err, detail, err)
 			}

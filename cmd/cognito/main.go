@@ -3,14 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
-
-	"github.com/cognitokit/cognito"
 )
 
 func main() {
@@ -20,37 +16,23 @@ func main() {
 	os.Exit(code)
 }
 
-// run executes the command line args and returns the exit code: 0, or 1
-// after writing one line about the failure to stderr.
+// run executes the command line args and returns the exit code: 0; 1
+// after writing one line about the failure to stderr (a JSON object with
+// --json); 130, as a shell does, when ctx was cancelled by Ctrl-C (SIGINT
+// or SIGTERM) — at a prompt or during a call.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRootCommand(stdout, stderr)
+	a := &app{stdout: stdout, stderr: stderr}
+	root := a.rootCommand()
 	root.SetIn(stdin)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
+	switch {
+	case err == nil:
 		return 0
+	case errors.Is(err, errInterrupted) || ctx.Err() != nil:
+		a.reportError(errInterrupted)
+		return 130
 	}
-	verbose, _ := root.PersistentFlags().GetBool("verbose")
-	fmt.Fprintln(stderr, errorLine(err, verbose))
+	a.reportError(err)
 	return 1
-}
-
-// errorLine is what a person reads about err, on one line: the friendly
-// message of a *cognito.Error (in the chosen language), the text of any
-// other error. With verbose, a *cognito.Error also shows the operation,
-// Cognito's error code and the underlying error. None of them carries a
-// secret.
-func errorLine(err error, verbose bool) string {
-	msg := err.Error()
-	var ce *cognito.Error
-	if errors.As(err, &ce) {
-		msg = ce.Message()
-		if verbose {
-			msg = err.Error()
-			if ce.Err != nil {
-				msg += ": " + ce.Err.Error()
-			}
-		}
-	}
-	return strings.Join(strings.Fields(msg), " ")
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -52,7 +51,11 @@ Try it with no AWS account:  cognito demo`
 // newRootCommand builds the command tree, writing results to stdout and
 // diagnostics to stderr. Commands read stdin through cobra's InOrStdin.
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
-	a := &app{stdout: stdout, stderr: stderr}
+	return (&app{stdout: stdout, stderr: stderr}).rootCommand()
+}
+
+// rootCommand builds the command tree of a.
+func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "cognito",
 		Short:         "AWS Cognito User Pools from the shell, and a local Cognito to run them against",
@@ -67,8 +70,8 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 			return err
 		},
 	}
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
 	root.SetFlagErrorFunc(flagError)
 
 	f := root.PersistentFlags()
@@ -86,7 +89,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newRegisterCommand(a), newConfirmCommand(a), newResendCodeCommand(a),
 		newLoginCommand(a), newRefreshCommand(a),
 		newForgotPasswordCommand(a), newConfirmForgotPasswordCommand(a),
-		newWhoamiCommand(a), newUpdateAttributesCommand(a), newChangePasswordCommand(a),
+		newWhoamiCommand(a), newUpdateAttributesCommand(a), newVerifyAttributeCommand(a), newChangePasswordCommand(a),
 		newDeleteUserCommand(a), newLogoutCommand(a), newVerifyCommand(a), newMFACommand(a), newDevicesCommand(a), newTokenCommand(a),
 		newPingCommand(a), newLocalCommand(), newDemoCommand(a), newVersionCommand(a),
 		newAdminCommand(a),
@@ -94,34 +97,34 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	return root
 }
 
-// chooseLanguage is the language of messages: --lang's, which must be one
-// the messages exist in, else COGNITO_LANG's if it names one, else
-// English.
+// chooseLanguage is the language of messages: --lang's, else
+// COGNITO_LANG's, else English. Either must name a language the messages
+// exist in: an unknown one is refused, in English, rather than ignored.
 func chooseLanguage(flag string) (string, error) {
 	if flag != "" {
-		return parseLanguage(flag)
+		return parseLanguage("--lang", flag)
 	}
-	if lang, err := parseLanguage(os.Getenv("COGNITO_LANG")); err == nil {
-		return lang, nil
+	if env := os.Getenv("COGNITO_LANG"); env != "" {
+		return parseLanguage("COGNITO_LANG", env)
 	}
 	return "en", nil
 }
 
 // parseLanguage accepts a language the messages exist in, also written as
-// a locale ("es_ES.UTF-8", "es-MX").
-func parseLanguage(s string) (string, error) {
+// a locale ("es_ES.UTF-8", "es-MX"); from names where s came from.
+func parseLanguage(from, s string) (string, error) {
 	lang, _, _ := strings.Cut(strings.ToLower(s), "_")
 	lang, _, _ = strings.Cut(lang, "-")
 	lang, _, _ = strings.Cut(lang, ".")
 	if !slices.Contains(cognito.Languages(), lang) {
-		return "", fmt.Errorf("--lang %q: messages exist in %s", s, strings.Join(cognito.Languages(), " and "))
+		return "", failf("%s %q: messages exist in %s", from, s, strings.Join(cognito.Languages(), " and "))
 	}
 	return lang, nil
 }
 
 // errNoClientID is the failure of a command that calls Cognito without an
 // app client to call it as.
-var errNoClientID = errors.New("no app client: set COGNITO_CLIENT_ID or pass --client-id")
+var errNoClientID = failf("no app client: set COGNITO_CLIENT_ID or pass --client-id")
 
 // config is the library configuration: the environment, overridden by the
 // flags. The client secret comes only from COGNITO_CLIENT_SECRET or
@@ -134,10 +137,10 @@ func (a *app) config() (cognito.Config, error) {
 	if a.secretFile != "" {
 		raw, err := os.ReadFile(a.secretFile)
 		if err != nil {
-			return cfg, fmt.Errorf("reading the client secret: %w", err)
+			return cfg, failf("reading the client secret: %w", err)
 		}
 		if cfg.ClientSecret = strings.TrimSpace(string(raw)); cfg.ClientSecret == "" {
-			return cfg, fmt.Errorf("the client secret file %s is empty", a.secretFile)
+			return cfg, failf("the client secret file %s is empty", a.secretFile)
 		}
 	}
 	return cfg, nil
@@ -180,7 +183,7 @@ func (a *app) clientFor(ctx context.Context, cfg cognito.Config) (*cognito.Clien
 	}
 	awsCfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+		return nil, failf("loading the AWS configuration: %w", err)
 	}
 	cfg.AWSConfig = &awsCfg
 	return cognito.New(ctx, cfg, cognito.WithLanguage(a.lang))
@@ -203,7 +206,7 @@ func (a *app) withClient(fn func(ctx context.Context, c *cognito.Client) error) 
 // password or a code typed in the wrong place.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return fmt.Errorf("%s takes no arguments, only flags (see %[1]s --help)", cmd.CommandPath())
+		return failf("%s takes no arguments, only flags (see %[1]s --help)", cmd.CommandPath())
 	}
 	return nil
 }
@@ -220,11 +223,11 @@ func flagError(_ *cobra.Command, err error) error {
 	switch {
 	case errors.As(err, &notExist) && notExist.GetSpecifiedShortnames() != "":
 		// pflag's message quotes the whole group: "-pS3cret" would show.
-		return fmt.Errorf("unknown shorthand flag: -%c", notExist.GetSpecifiedName()[0])
+		return failf("unknown shorthand flag: -%c", notExist.GetSpecifiedName()[0])
 	case errors.As(err, &invalid):
-		return fmt.Errorf("invalid value for flag --%s", invalid.GetFlag().Name)
+		return failf("invalid value for flag --%s", invalid.GetFlag().Name)
 	case errors.As(err, &syntax):
-		return errors.New("bad flag syntax")
+		return failf("bad flag syntax")
 	}
 	return err
 }
