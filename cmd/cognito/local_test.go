@@ -28,22 +28,53 @@ import (
 )
 
 // syncBuffer is a bytes.Buffer safe to write from the command's goroutine
-// while the test reads it.
+// and read from the test's; waitFor tells when it holds a text.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	waiting []wait
+}
+
+// wait is a waitFor that has not seen its text yet.
+type wait struct {
+	want string
+	n    int
+	seen chan struct{}
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.Write(p)
+	n, err := b.buf.Write(p)
+	b.waiting = slices.DeleteFunc(b.waiting, func(w wait) bool { return b.holds(w) })
+	return n, err
+}
+
+// holds closes w.seen and reports true once the buffer holds w.want n
+// times.
+func (b *syncBuffer) holds(w wait) bool {
+	if strings.Count(b.buf.String(), w.want) < w.n {
+		return false
+	}
+	close(w.seen)
+	return true
 }
 
 func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// waitFor returns a channel closed once the buffer holds want n times.
+func (b *syncBuffer) waitFor(want string, n int) <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w := wait{want: want, n: n, seen: make(chan struct{})}
+	if !b.holds(w) {
+		b.waiting = append(b.waiting, w)
+	}
+	return w.seen
 }
 
 // localRun is a `cognito local` running in-process.

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -307,5 +310,28 @@ func TestSessionRecordsItsOwner(t *testing.T) {
 			t.Errorf("after %s, the session file has %v", step, keys(f))
 		}
 		c.ok("", "refresh")
+	}
+}
+
+// TestInterruptedExits130: a command interrupted during a call to Cognito
+// (Ctrl-C cancels main's context) exits with 130 and says so, rather than
+// blame the network.
+func TestInterruptedExits130(t *testing.T) {
+	c := newCLI(t, noSecret)
+	ctx, interrupt := context.WithCancel(t.Context())
+	interrupt()
+	for _, tc := range []struct {
+		flags []string
+		want  string
+	}{
+		{nil, "interrupted\n"},
+		{[]string{"--lang", "es"}, "interrumpido\n"},
+		{[]string{"--json"}, `{"error":{"message":"interrupted","kind":"interrupted"}}` + "\n"},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := slices.Concat([]string{"forgot-password", "--email", "ana@example.com"}, tc.flags, c.config, c.flags)
+		if code := run(ctx, args, strings.NewReader(""), &stdout, &stderr); code != 130 || stderr.String() != tc.want {
+			t.Errorf("%v: exit %d, stderr %q, want 130 and %q", tc.flags, code, stderr.String(), tc.want)
+		}
 	}
 }

@@ -85,10 +85,7 @@ func (a *app) readPassword(ctx context.Context, fromStdin bool, stdinFlag string
 	if !ok {
 		return "", failf("cannot ask for the %s: stdin is not a terminal (pipe it on stdin with %s)", what, stdinFlag)
 	}
-	return a.prompt(ctx, fd, what, func() (string, error) {
-		raw, err := term.ReadPassword(fd)
-		return string(raw), err
-	})
+	return a.prompt(ctx, fd, what, func() (string, error) { return readSecret(fd) })
 }
 
 // prompt asks for what at the terminal fd, reading the answer with read,
