@@ -9,6 +9,7 @@
 // It is configured like the library: COGNITO_USER_POOL_ID,
 // COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET, AWS_REGION and the SDK's
 // AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, or the matching flags. Passwords
-// are read from a no-echo prompt or from stdin, never from a flag; tokens are
-// kept in a session file only its owner can read.
+// and codes are read at a prompt or from stdin, never from a flag; tokens are
+// kept in a session file only its owner can read, with the endpoint, pool and
+// client they belong to. Its lines are in English or, with --lang es, Spanish.
 package main

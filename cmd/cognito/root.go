@@ -39,11 +39,11 @@ Configuration (flags override the environment):
   --user-pool-id   COGNITO_USER_POOL_ID
   --client-id      COGNITO_CLIENT_ID
   --client-secret-file PATH, or COGNITO_CLIENT_SECRET, for an app client with a secret
-  --lang           COGNITO_LANG: en or es, the language of error messages
+  --lang           COGNITO_LANG: en or es, the language of messages
   --session        COGNITO_SESSION_FILE  (default: <user config dir>/cognitokit/session.json)
 
-Passwords are never flags: they are read from a no-echo prompt, or from stdin
-with --password-stdin. Tokens stay in the session file (mode 0600) and are
+Passwords and codes are never flags: they are read at a prompt (passwords
+without echo), or from stdin with --password-stdin or --code-stdin. Tokens stay in the session file (mode 0600) and are
 refreshed when they expire; they are printed only by login --print-tokens.
 
 Try it with no AWS account:  cognito demo`
