@@ -237,8 +237,8 @@ func TestAdminPasswordsAndStatus(t *testing.T) {
 		if got := getUser(t, admin, "cy@example.com"); got.Status != "CONFIRMED" {
 			t.Errorf("status after ConfirmSignUp = %s", got.Status)
 		}
-		if err := admin.ConfirmSignUp(ctx, "cy@example.com"); !errors.Is(err, cognito.ErrNotAuthorized) {
-			t.Errorf("confirming a confirmed user: %v, want ErrNotAuthorized", err)
+		if err := admin.ConfirmSignUp(ctx, "cy@example.com"); !errors.Is(err, cognito.ErrAlreadyConfirmed) {
+			t.Errorf("confirming a confirmed user: %v, want ErrAlreadyConfirmed", err)
 		}
 	})
 }

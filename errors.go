@@ -189,7 +189,8 @@ func newError(op, lang string, err error) *Error {
 	switch {
 	case errors.As(err, &api):
 		e.Code = api.ErrorCode()
-		e.Kind, e.why, e.detail = classify(e.Code, api.ErrorMessage())
+		c := classify(e.Code, api.ErrorMessage())
+		e.Kind, e.why, e.detail = c.kind, c.why, c.detail
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		e.Kind = ErrUnavailable
 	default:
@@ -202,113 +203,120 @@ func newError(op, lang string, err error) *Error {
 	return e
 }
 
-// classify maps Cognito's error code and message to a Kind and, when the
+// cause is what a failure of Cognito means: a Kind and, when Cognito's
 // message says more precisely what was wrong, a reason and its detail.
-// Cognito uses one code for several causes, and says which in its message.
-func classify(code, msg string) (error, reason, string) {
+type cause struct {
+	kind   error
+	why    reason
+	detail string
+}
+
+// classify maps Cognito's error code and message to its cause. Cognito
+// uses one code for several causes, and says which in its message.
+func classify(code, msg string) cause {
 	switch code {
 	case "NotAuthorizedException":
 		switch {
 		case strings.Contains(msg, "Unable to verify secret"):
-			return ErrSecretHashRequired, reasonSecretWrong, ""
+			return cause{ErrSecretHashRequired, reasonSecretWrong, ""}
 		case strings.Contains(msg, "SECRET_HASH"), strings.Contains(msg, "secret hash"), strings.Contains(msg, "configured with secret"):
-			return ErrSecretHashRequired, noReason, ""
+			return cause{ErrSecretHashRequired, noReason, ""}
 		case strings.Contains(msg, "Incorrect username or password"):
-			return ErrInvalidCredentials, noReason, ""
+			return cause{ErrInvalidCredentials, noReason, ""}
 		case strings.Contains(msg, "Password attempts exceeded"):
-			return ErrTooManyRequests, noReason, ""
+			return cause{ErrTooManyRequests, noReason, ""}
 		case strings.Contains(msg, "Invalid session for the user"):
-			return ErrSignInExpired, noReason, ""
+			return cause{ErrSignInExpired, noReason, ""}
 		case strings.Contains(msg, "has expired"):
-			return ErrTokenExpired, noReason, ""
+			return cause{ErrTokenExpired, noReason, ""}
 		case strings.Contains(msg, "Current status is CONFIRMED"), strings.Contains(msg, "status is not UNCONFIRMED"):
-			return ErrAlreadyConfirmed, noReason, ""
+			return cause{ErrAlreadyConfirmed, noReason, ""}
 		}
-		return ErrNotAuthorized, noReason, ""
+		return cause{ErrNotAuthorized, noReason, ""}
 	case "UnauthorizedException": // RevokeToken's NotAuthorizedException
 		switch {
 		case strings.Contains(msg, "secret"):
-			return ErrSecretHashRequired, reasonSecretUnsure, ""
+			return cause{ErrSecretHashRequired, reasonSecretUnsure, ""}
 		case strings.Contains(msg, "another client"):
-			return ErrWrongClient, noReason, ""
+			return cause{ErrWrongClient, noReason, ""}
 		}
-		return ErrNotAuthorized, noReason, ""
+		return cause{ErrNotAuthorized, noReason, ""}
 	case "UnsupportedOperationException":
 		if strings.Contains(msg, "revocation") {
-			return ErrNotAuthorized, reasonRevocationDisabled, ""
+			return cause{ErrNotAuthorized, reasonRevocationDisabled, ""}
 		}
-		return ErrUnexpected, noReason, ""
+		return cause{ErrUnexpected, noReason, ""}
 	case "UserLambdaValidationException", "UnexpectedLambdaException", "InvalidLambdaResponseException":
-		return ErrTriggerFailed, noReason, ""
+		return cause{ErrTriggerFailed, noReason, ""}
 	case "RefreshTokenReuseException":
-		return ErrNotAuthorized, noReason, ""
+		return cause{ErrNotAuthorized, noReason, ""}
 	case "UserNotConfirmedException":
-		return ErrUserNotConfirmed, noReason, ""
+		return cause{ErrUserNotConfirmed, noReason, ""}
 	case "UsernameExistsException", "AliasExistsException":
-		return ErrUserExists, noReason, ""
+		return cause{ErrUserExists, noReason, ""}
 	case "UserNotFoundException":
-		return ErrUserNotFound, noReason, ""
+		return cause{ErrUserNotFound, noReason, ""}
 	case "InvalidPasswordException":
-		return ErrInvalidPassword, passwordRule(msg), ""
+		return cause{ErrInvalidPassword, passwordRule(msg), ""}
 	case "PasswordHistoryPolicyViolationException":
-		return ErrInvalidPassword, reasonPasswordReused, ""
+		return cause{ErrInvalidPassword, reasonPasswordReused, ""}
 	case "CodeMismatchException", "EnableSoftwareTokenMFAException":
-		return ErrCodeMismatch, noReason, ""
+		return cause{ErrCodeMismatch, noReason, ""}
 	case "ExpiredCodeException":
-		return ErrCodeExpired, noReason, ""
+		return cause{ErrCodeExpired, noReason, ""}
 	case "TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException",
 		"ThrottlingException", "CodeDeliveryFailureException":
-		return ErrTooManyRequests, noReason, ""
+		return cause{ErrTooManyRequests, noReason, ""}
 	case "PasswordResetRequiredException":
-		return ErrPasswordResetRequired, noReason, ""
+		return cause{ErrPasswordResetRequired, noReason, ""}
 	case "ResourceNotFoundException":
 		switch {
 		case strings.Contains(msg, "Device"):
-			return ErrDeviceNotRemembered, noReason, ""
+			return cause{ErrDeviceNotRemembered, noReason, ""}
 		case strings.Contains(msg, "Group"):
-			return ErrGroupNotFound, noReason, ""
+			return cause{ErrGroupNotFound, noReason, ""}
 		}
-		return ErrPoolNotFound, noReason, ""
+		return cause{ErrPoolNotFound, noReason, ""}
 	case "GroupExistsException":
-		return ErrGroupExists, noReason, ""
+		return cause{ErrGroupExists, noReason, ""}
 	case "InvalidParameterException":
 		return invalidParameter(msg)
 	case "SerializationException", "ValidationException":
-		return ErrInvalidParameter, noReason, ""
+		return cause{ErrInvalidParameter, noReason, ""}
 	case "UnrecognizedClientException", "MissingAuthenticationTokenException", "InvalidSignatureException",
 		"ExpiredTokenException", "AccessDeniedException":
-		return ErrNoCredentials, noReason, ""
+		return cause{ErrNoCredentials, noReason, ""}
 	}
-	return ErrUnexpected, noReason, ""
+	return cause{ErrUnexpected, noReason, ""}
 }
 
 // invalidParameter reads an InvalidParameterException's message: most are
 // about an input, which the message names.
-func invalidParameter(msg string) (error, reason, string) {
+func invalidParameter(msg string) cause {
 	switch {
 	case strings.Contains(msg, "User is already confirmed"):
-		return ErrAlreadyConfirmed, noReason, ""
+		return cause{ErrAlreadyConfirmed, noReason, ""}
 	case strings.Contains(msg, "Invalid email address format"):
-		return ErrInvalidParameter, reasonInvalidEmail, ""
+		return cause{ErrInvalidParameter, reasonInvalidEmail, ""}
 	case strings.Contains(msg, "Invalid phone number format"):
-		return ErrInvalidParameter, reasonInvalidPhone, ""
+		return cause{ErrInvalidParameter, reasonInvalidPhone, ""}
 	case strings.Contains(msg, "no registered/verified email or phone_number"):
-		return ErrInvalidParameter, reasonNoVerifiedContact, ""
+		return cause{ErrInvalidParameter, reasonNoVerifiedContact, ""}
 	case strings.Contains(msg, "Attribute does not exist in the schema"):
 		if names := schemaAttributes(msg, "Attribute does not exist in the schema"); names != "" {
-			return ErrInvalidParameter, reasonUnknownAttribute, names
+			return cause{ErrInvalidParameter, reasonUnknownAttribute, names}
 		}
 	case strings.Contains(msg, "The attribute is required"):
 		if names := schemaAttributes(msg, "The attribute is required"); names != "" {
-			return ErrInvalidParameter, reasonRequiredAttribute, names
+			return cause{ErrInvalidParameter, reasonRequiredAttribute, names}
 		}
 	case strings.HasPrefix(msg, "The user has no ") && strings.HasSuffix(msg, " to verify."):
-		return ErrInvalidParameter, reasonNothingToVerify, strings.TrimSuffix(strings.TrimPrefix(msg, "The user has no "), " to verify.")
+		return cause{ErrInvalidParameter, reasonNothingToVerify, strings.TrimSuffix(strings.TrimPrefix(msg, "The user has no "), " to verify.")}
 	case strings.Contains(msg, "assword' failed to satisfy constraint: Member must have length greater than or equal to"):
 		// 'password', 'proposedPassword': shorter than the API's own minimum.
-		return ErrInvalidPassword, reasonPasswordTooShort, ""
+		return cause{ErrInvalidPassword, reasonPasswordTooShort, ""}
 	}
-	return ErrInvalidParameter, noReason, ""
+	return cause{ErrInvalidParameter, noReason, ""}
 }
 
 // schemaAttributes returns the attributes a schema message names, one per

@@ -339,16 +339,16 @@ func TestLanguageFromEnvironment(t *testing.T) {
 // English whatever the language.
 func TestMessagesSayWhy(t *testing.T) {
 	ctx := context.Background()
-	register := func(email, pw string, attrs map[string]string) func(*testing.T, *cognitotest.Server, func(cognito.Config) *cognito.Client) (error, []any) {
-		return func(_ *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+	register := func(email, pw string, attrs map[string]string) func(*testing.T, *cognitotest.Server, func(cognito.Config) *cognito.Client) ([]any, error) {
+		return func(_ *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) ([]any, error) {
 			_, err := client(srv.Config()).Register(ctx, email, pw, attrs)
-			return err, nil
+			return nil, err
 		}
 	}
 	tests := []struct {
 		name    string
 		secret  bool
-		provoke func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (err error, args []any)
+		provoke func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (args []any, err error)
 		kind    error
 		en, es  string // with %s for args
 	}{
@@ -389,10 +389,10 @@ func TestMessagesSayWhy(t *testing.T) {
 		},
 		{
 			name: "confirming a confirmed user",
-			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) ([]any, error) {
 				c := client(srv.Config())
 				registered(t, srv, c, "a@example.com")
-				return c.Confirm(ctx, "a@example.com", "123456"), nil
+				return nil, c.Confirm(ctx, "a@example.com", "123456")
 			},
 			kind: cognito.ErrAlreadyConfirmed,
 			en:   "This account is already confirmed; sign in.",
@@ -400,11 +400,11 @@ func TestMessagesSayWhy(t *testing.T) {
 		},
 		{
 			name: "a new code for a confirmed user",
-			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) ([]any, error) {
 				c := client(srv.Config())
 				registered(t, srv, c, "a@example.com")
 				_, err := c.ResendCode(ctx, "a@example.com")
-				return err, nil
+				return nil, err
 			},
 			kind: cognito.ErrAlreadyConfirmed,
 			en:   "This account is already confirmed; sign in.",
@@ -412,11 +412,11 @@ func TestMessagesSayWhy(t *testing.T) {
 		},
 		{
 			name: "reset without a verified email",
-			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) ([]any, error) {
 				c := client(srv.Config())
 				unverified(t, srv, "a@example.com")
 				_, err := c.ForgotPassword(ctx, "a@example.com")
-				return err, nil
+				return nil, err
 			},
 			kind: cognito.ErrInvalidParameter,
 			en:   "The password cannot be reset: the user has no verified email or phone number to send the code to.",
@@ -424,11 +424,11 @@ func TestMessagesSayWhy(t *testing.T) {
 		},
 		{
 			name: "client secret missing", secret: true,
-			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) ([]any, error) {
 				cfg := srv.Config()
 				cfg.ClientSecret = ""
 				_, err := client(cfg).Register(ctx, "a@example.com", password, nil)
-				return err, nil
+				return nil, err
 			},
 			kind: cognito.ErrSecretHashRequired,
 			en:   "The app client has a secret: configure it (COGNITO_CLIENT_SECRET or Config.ClientSecret) so SECRET_HASH can be sent.",
@@ -436,11 +436,11 @@ func TestMessagesSayWhy(t *testing.T) {
 		},
 		{
 			name: "client secret wrong", secret: true,
-			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) ([]any, error) {
 				cfg := srv.Config()
 				cfg.ClientSecret = "not-the-secret"
 				_, err := client(cfg).Authenticate(ctx, "a@example.com", password)
-				return err, []any{srv.ClientID}
+				return []any{srv.ClientID}, err
 			},
 			kind: cognito.ErrSecretHashRequired,
 			en:   "The client secret is wrong: it is not the secret of app client %s; check Config.ClientSecret (COGNITO_CLIENT_SECRET).",
@@ -448,7 +448,7 @@ func TestMessagesSayWhy(t *testing.T) {
 		},
 		{
 			name: "client secret wrong when refreshing", secret: true,
-			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) ([]any, error) {
 				c := client(srv.Config())
 				registered(t, srv, c, "a@example.com")
 				tokens, err := c.Authenticate(ctx, "a@example.com", password)
@@ -458,7 +458,7 @@ func TestMessagesSayWhy(t *testing.T) {
 				cfg := srv.Config()
 				cfg.ClientSecret = "not-the-secret"
 				_, err = client(cfg).RefreshTokens(ctx, tokens)
-				return err, []any{srv.ClientID}
+				return []any{srv.ClientID}, err
 			},
 			kind: cognito.ErrSecretHashRequired,
 			en:   "The client secret is wrong: it is not the secret of app client %s; check Config.ClientSecret (COGNITO_CLIENT_SECRET).",
@@ -466,7 +466,7 @@ func TestMessagesSayWhy(t *testing.T) {
 		},
 		{
 			name: "tokens of another app client",
-			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) ([]any, error) {
 				c := client(srv.Config())
 				registered(t, srv, c, "a@example.com")
 				tokens, err := c.Authenticate(ctx, "a@example.com", password)
@@ -476,7 +476,7 @@ func TestMessagesSayWhy(t *testing.T) {
 				cfg := srv.Config()
 				cfg.ClientID = anotherAppClient(t, srv)
 				_, err = client(cfg).RefreshTokens(ctx, tokens)
-				return err, []any{srv.ClientID}
+				return []any{srv.ClientID}, err
 			},
 			kind: cognito.ErrWrongClient,
 			en:   "These tokens were issued to app client %s, not to this one; sign in again with this app client.",
@@ -484,7 +484,7 @@ func TestMessagesSayWhy(t *testing.T) {
 		},
 		{
 			name: "tokens of another endpoint",
-			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) (error, []any) {
+			provoke: func(t *testing.T, srv *cognitotest.Server, client func(cognito.Config) *cognito.Client) ([]any, error) {
 				c := client(srv.Config())
 				registered(t, srv, c, "a@example.com")
 				tokens, err := c.Authenticate(ctx, "a@example.com", password)
@@ -493,7 +493,7 @@ func TestMessagesSayWhy(t *testing.T) {
 				}
 				other := cognitotest.NewServer(t)
 				_, err = client(other.Config()).GetUser(ctx, tokens.AccessToken)
-				return err, []any{srv.Issuer()}
+				return []any{srv.Issuer()}, err
 			},
 			kind: cognito.ErrWrongClient,
 			en:   "These tokens were issued by %s, not by this client's user pool and endpoint; sign in again here.",
@@ -517,7 +517,7 @@ func TestMessagesSayWhy(t *testing.T) {
 					t.Cleanup(func() { c.Close() })
 					return c
 				}
-				err, args := tt.provoke(t, srv, client)
+				args, err := tt.provoke(t, srv, client)
 				var e *cognito.Error
 				if !errors.Is(err, tt.kind) || !errors.As(err, &e) {
 					t.Fatalf("%s: error = %v, want kind %v", lang, err, tt.kind)

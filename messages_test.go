@@ -111,9 +111,9 @@ func TestClassify(t *testing.T) {
 		{"SomethingNewException", "", ErrUnexpected, noReason, ""},
 	}
 	for _, tt := range tests {
-		kind, why, detail := classify(tt.code, tt.msg)
-		if kind != tt.want || why != tt.why || detail != tt.detail {
-			t.Errorf("classify(%q, %q) = %v, %d, %q; want %v, %d, %q", tt.code, tt.msg, kind, why, detail, tt.want, tt.why, tt.detail)
+		c := classify(tt.code, tt.msg)
+		if c.kind != tt.want || c.why != tt.why || c.detail != tt.detail {
+			t.Errorf("classify(%q, %q) = %v, %d, %q; want %v, %d, %q", tt.code, tt.msg, c.kind, c.why, c.detail, tt.want, tt.why, tt.detail)
 		}
 	}
 }

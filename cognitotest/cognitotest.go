@@ -44,8 +44,15 @@ type Server struct {
 	t       testing.TB // nil for a server from Start
 	closers []func()
 
-	awsOnce sync.Once
-	awsCfg  *aws.Config // Config's
+	// awsCfg is Config's SDK configuration, made once; a pointer, so
+	// that a copy of the Server shares it.
+	awsCfg *sharedAWSConfig
+}
+
+// sharedAWSConfig is an aws.Config made on first use.
+type sharedAWSConfig struct {
+	once sync.Once
+	cfg  *aws.Config
 }
 
 // Option configures the pool and client NewServer creates.
@@ -134,7 +141,7 @@ func Start(opts ...Option) (*Server, error) {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	s := &Server{Region: Region}
+	s := &Server{Region: Region, awsCfg: &sharedAWSConfig{}}
 	st := cfg.store
 	if st == nil {
 		st = store.NewMemory()
@@ -246,18 +253,27 @@ func (s *Server) AWSConfig() aws.Config {
 // Every call returns the same AWSConfig, so the package-level functions
 // reuse one SDK client per server.
 func (s *Server) Config() cognito.Config {
-	s.awsOnce.Do(func() {
-		cfg := s.AWSConfig()
-		s.awsCfg = &cfg
-	})
 	return cognito.Config{
 		UserPoolID:   s.UserPoolID,
 		ClientID:     s.ClientID,
 		ClientSecret: s.ClientSecret,
 		Region:       s.Region,
 		Endpoint:     s.Endpoint,
-		AWSConfig:    s.awsCfg,
+		AWSConfig:    s.sharedAWSConfig(),
 	}
+}
+
+// sharedAWSConfig is AWSConfig, made once for the server and its copies.
+func (s *Server) sharedAWSConfig() *aws.Config {
+	if s.awsCfg == nil { // a Server not made by Start
+		cfg := s.AWSConfig()
+		return &cfg
+	}
+	s.awsCfg.once.Do(func() {
+		cfg := s.AWSConfig()
+		s.awsCfg.cfg = &cfg
+	})
+	return s.awsCfg.cfg
 }
 
 // Issuer returns the issuer of the pool's tokens, <Endpoint>/<UserPoolID>:

@@ -60,6 +60,7 @@ var spanish = map[string]string{
 	"new password":                     "nueva contraseña",
 	"new password again":               "nueva contraseña otra vez",
 	"current password":                 "contraseña actual",
+	"temporary password":               "contraseña temporal",
 	"token":                            "token",
 	"code":                             "código",
 	"confirmation code":                "código de confirmación",

@@ -85,6 +85,11 @@ func (a *app) readPassword(ctx context.Context, fromStdin bool, stdinFlag string
 	if !ok {
 		return "", failf("cannot ask for the %s: stdin is not a terminal (pipe it on stdin with %s)", what, stdinFlag)
 	}
+	restore, err := echoOff(fd)
+	if err != nil {
+		return "", failf("reading the %s: %w", what, err)
+	}
+	defer restore()
 	return a.prompt(ctx, fd, what, func() (string, error) { return readSecret(fd) })
 }
 

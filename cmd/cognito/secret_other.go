@@ -4,6 +4,9 @@ package main
 
 import "golang.org/x/term"
 
+// echoOff does nothing here: readSecret turns the echo off itself.
+func echoOff(int) (func(), error) { return func() {}, nil }
+
 // readSecret reads a line from the terminal fd with echo off.
 func readSecret(fd int) (string, error) {
 	raw, err := term.ReadPassword(fd)

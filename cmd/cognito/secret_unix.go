@@ -9,23 +9,29 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// readSecret reads a line from the terminal fd with echo off, as
-// term.ReadPassword does — which, on Ctrl-D at an empty prompt, reads the
-// end of the input as "nothing yet" and loops for ever. Here the end of
-// the input is io.EOF.
-func readSecret(fd int) (string, error) {
+// echoOff turns the echo of the terminal fd off, before its prompt is
+// shown so that nothing typed at once is echoed, and returns what turns
+// it back on.
+func echoOff(fd int) (func(), error) {
 	old, err := unix.IoctlGetTermios(fd, ioctlReadTermios)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	quiet := *old
 	quiet.Lflag &^= unix.ECHO
 	quiet.Lflag |= unix.ICANON | unix.ISIG // lines, Ctrl-D and Ctrl-C as usual
 	quiet.Iflag |= unix.ICRNL
 	if err := unix.IoctlSetTermios(fd, ioctlWriteTermios, &quiet); err != nil {
-		return "", err
+		return nil, err
 	}
-	defer unix.IoctlSetTermios(fd, ioctlWriteTermios, old)
+	return func() { _ = unix.IoctlSetTermios(fd, ioctlWriteTermios, old) }, nil
+}
+
+// readSecret reads a line from the terminal fd, whose echo echoOff turned
+// off. Unlike term.ReadPassword, which reads the end of the input at an
+// empty prompt (Ctrl-D) as "nothing yet" and loops for ever, it returns
+// io.EOF then.
+func readSecret(fd int) (string, error) {
 	var line []byte
 	var b [1]byte
 	for {
