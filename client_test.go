@@ -392,19 +392,27 @@ func TestConfigDoesNotPrintTheSecret(t *testing.T) {
 	}
 }
 
+// signedIn starts a server with opts and returns it, a Client for it and
+// the tokens of ana@example.com, registered, confirmed and signed in.
+func signedIn(t *testing.T, opts ...cognitotest.Option) (*cognitotest.Server, *cognito.Client, *cognito.Tokens) {
+	t.Helper()
+	srv := cognitotest.NewServer(t, opts...)
+	c := newClient(t, srv)
+	registered(t, srv, c, "ana@example.com")
+	tokens, err := c.Authenticate(t.Context(), "ana@example.com", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c, tokens
+}
+
 // TestVerifyUserAttribute changes the user's email and verifies it with
 // its code: a wrong code, then a new code, then the right one.
 func TestVerifyUserAttribute(t *testing.T) {
 	for _, pk := range poolKinds {
 		t.Run(pk.name, func(t *testing.T) {
-			srv := cognitotest.NewServer(t, pk.opts...)
-			c := newClient(t, srv)
+			srv, c, tokens := signedIn(t, pk.opts...)
 			ctx := t.Context()
-			registered(t, srv, c, "ana@example.com")
-			tokens, err := c.Authenticate(ctx, "ana@example.com", password)
-			if err != nil {
-				t.Fatal(err)
-			}
 			pending, err := c.UpdateUserAttributes(ctx, tokens.AccessToken, map[string]string{"email": "ana@example.org"})
 			if err != nil || len(pending) != 1 || pending[0].Attribute != "email" {
 				t.Fatalf("UpdateUserAttributes = %+v, %v", pending, err)
@@ -439,14 +447,8 @@ func TestVerifyUserAttribute(t *testing.T) {
 func TestRevokeToken(t *testing.T) {
 	for _, pk := range poolKinds {
 		t.Run(pk.name, func(t *testing.T) {
-			srv := cognitotest.NewServer(t, pk.opts...)
-			c := newClient(t, srv)
+			_, c, laptop := signedIn(t, pk.opts...)
 			ctx := t.Context()
-			registered(t, srv, c, "ana@example.com")
-			laptop, err := c.Authenticate(ctx, "ana@example.com", password)
-			if err != nil {
-				t.Fatal(err)
-			}
 			phone, err := c.Authenticate(ctx, "ana@example.com", password)
 			if err != nil {
 				t.Fatal(err)
@@ -473,14 +475,8 @@ func TestRevokeToken(t *testing.T) {
 // TestRevokeTokenRefused: a client that does not allow revocation, and a
 // wrong client secret, say so.
 func TestRevokeTokenRefused(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.WithClientSecret())
-	c := newClient(t, srv)
+	srv, c, tokens := signedIn(t, cognitotest.WithClientSecret())
 	ctx := t.Context()
-	registered(t, srv, c, "ana@example.com")
-	tokens, err := c.Authenticate(ctx, "ana@example.com", password)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := srv.Config()
 	cfg.ClientSecret = "not-the-secret"
 	wrong, err := cognito.New(ctx, cfg)

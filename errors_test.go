@@ -474,7 +474,7 @@ func TestMessagesSayWhy(t *testing.T) {
 					t.Fatal(err)
 				}
 				cfg := srv.Config()
-				cfg.ClientID = anotherAppClient(t, srv)
+				cfg.ClientID = srv.AddClient("another")
 				_, err = client(cfg).RefreshTokens(ctx, tokens)
 				return []any{srv.ClientID}, err
 			},
@@ -541,33 +541,11 @@ func TestMessagesSayWhy(t *testing.T) {
 // whose email is not verified, as an administrator would.
 func unverified(t *testing.T, srv *cognitotest.Server, username string) {
 	t.Helper()
-	admin := srv.Client()
-	_, err := admin.AdminCreateUser(t.Context(), &cip.AdminCreateUserInput{
-		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String(username),
-		TemporaryPassword: aws.String("Temp-0rary!"), MessageAction: types.MessageActionTypeSuppress,
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(username)}},
-	})
-	if err != nil {
+	admin := newClient(t, srv).Admin()
+	if _, err := admin.CreateUser(t.Context(), username, map[string]string{"email": username}, cognito.WithoutInvitation()); err != nil {
 		t.Fatal(err)
 	}
-	_, err = admin.AdminSetUserPassword(t.Context(), &cip.AdminSetUserPasswordInput{
-		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String(username), Password: aws.String(password), Permanent: true,
-	})
-	if err != nil {
+	if err := admin.SetPassword(t.Context(), username, password); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// anotherAppClient creates a second app client, without a secret, in
-// srv's pool and returns its ID.
-func anotherAppClient(t *testing.T, srv *cognitotest.Server) string {
-	t.Helper()
-	out, err := srv.Client().CreateUserPoolClient(t.Context(), &cip.CreateUserPoolClientInput{
-		UserPoolId: aws.String(srv.UserPoolID), ClientName: aws.String("another"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return aws.ToString(out.UserPoolClient.ClientId)
 }

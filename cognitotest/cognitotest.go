@@ -295,6 +295,25 @@ func (s *Server) SecretHash(username string) *string {
 	return aws.String(secrethash.Compute(s.ClientSecret, username, s.ClientID))
 }
 
+// AddClient creates another app client of the pool, named name, without a
+// secret, with the USER_PASSWORD_AUTH and refresh flows, and returns its
+// ID — for a test of tokens used with another client than theirs. A
+// failure is a test error (for a server from NewServer), and "".
+func (s *Server) AddClient(name string) string {
+	out, err := s.Client().CreateUserPoolClient(context.Background(), &cip.CreateUserPoolClientInput{
+		UserPoolId: aws.String(s.UserPoolID), ClientName: aws.String(name),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	if err != nil {
+		if s.t != nil {
+			s.t.Helper()
+			s.t.Errorf("cognitotest: creating app client %q: %v", name, err)
+		}
+		return ""
+	}
+	return aws.ToString(out.UserPoolClient.ClientId)
+}
+
 // Messages returns the outbox: every email or SMS the server sent to
 // username (every message if username is empty), oldest first. A failure
 // to read it is a test error (for a server from NewServer). Safe to call

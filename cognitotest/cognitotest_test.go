@@ -137,4 +137,7 @@ func TestConfig(t *testing.T) {
 	if want := srv.Endpoint + "/" + srv.UserPoolID; srv.Issuer() != want {
 		t.Fatalf("Issuer() = %q, want %q", srv.Issuer(), want)
 	}
+	if other := srv.AddClient("another"); other == "" || other == srv.ClientID {
+		t.Fatalf("AddClient = %q", other)
+	}
 }

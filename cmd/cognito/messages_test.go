@@ -10,10 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-
+	"github.com/cognitokit/cognito"
 	"github.com/cognitokit/cognito/cognitotest"
 )
 
@@ -100,7 +97,7 @@ func TestMessagesSayWhy(t *testing.T) {
 			provoke: func(c *cli) (string, []string, []any) {
 				c.signUp(email, password)
 				c.login(email, password)
-				other := anotherClient(c.t, c.srv)
+				other := c.srv.AddClient("another")
 				c.config = []string{"--endpoint", c.srv.Endpoint, "--region", c.srv.Region, "--user-pool-id", c.srv.UserPoolID, "--client-id", other}
 				return "", []string{"whoami"}, []any{c.session, c.srv.ClientID, c.srv.UserPoolID, c.srv.Endpoint, other, c.srv.UserPoolID, c.srv.Endpoint}
 			},
@@ -167,34 +164,17 @@ func TestMessagesSayWhy(t *testing.T) {
 // a permanent password, its email not verified.
 func adminCreated(t *testing.T, srv *cognitotest.Server, username, password string) {
 	t.Helper()
-	admin := srv.Client()
-	_, err := admin.AdminCreateUser(t.Context(), &cip.AdminCreateUserInput{
-		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String(username), MessageAction: types.MessageActionTypeSuppress,
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(username)}},
-	})
+	c, err := cognito.New(t.Context(), srv.Config())
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = admin.AdminSetUserPassword(t.Context(), &cip.AdminSetUserPasswordInput{
-		UserPoolId: aws.String(srv.UserPoolID), Username: aws.String(username), Password: aws.String(password), Permanent: true,
-	})
-	if err != nil {
+	defer c.Close()
+	if _, err := c.Admin().CreateUser(t.Context(), username, map[string]string{"email": username}, cognito.WithoutInvitation()); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// anotherClient creates a second app client of srv's pool, without a
-// secret, and returns its ID.
-func anotherClient(t *testing.T, srv *cognitotest.Server) string {
-	t.Helper()
-	out, err := srv.Client().CreateUserPoolClient(t.Context(), &cip.CreateUserPoolClientInput{
-		UserPoolId: aws.String(srv.UserPoolID), ClientName: aws.String("another"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
-	})
-	if err != nil {
+	if err := c.Admin().SetPassword(t.Context(), username, password); err != nil {
 		t.Fatal(err)
 	}
-	return aws.ToString(out.UserPoolClient.ClientId)
 }
 
 // TestErrorsAsJSON: with --json a failure is one JSON object on stderr,
