@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"maps"
@@ -33,7 +32,7 @@ prompt (twice), or reads it from stdin's first line with --password-stdin.`
 
 // errNoUserPoolID is the failure of an administrator's command without a
 // pool to work on.
-var errNoUserPoolID = errors.New("the administrator's commands need the user pool ID: set COGNITO_USER_POOL_ID or pass --user-pool-id")
+var errNoUserPoolID = failf("the administrator's commands need the user pool ID: set COGNITO_USER_POOL_ID or pass --user-pool-id")
 
 // withAdmin adapts fn to a command's RunE: it builds a library client for
 // the configured pool (no app client needed), runs fn with its Admin and
@@ -123,15 +122,15 @@ nothing: give them a password with cognito admin users set-password.`,
 			}
 			opts = append(opts, cognito.WithTemporaryPassword(password))
 		}
-		sent := "an invitation with a temporary password was sent"
+		sent := phrase("an invitation with a temporary password was sent")
 		if noInvitation {
-			opts, sent = append(opts, cognito.WithoutInvitation()), "no invitation was sent"
+			opts, sent = append(opts, cognito.WithoutInvitation()), phrase("no invitation was sent")
 		}
 		u, err := admin.CreateUser(ctx, username, attributes, opts...)
 		if err != nil {
 			return err
 		}
-		return a.emit(fmt.Sprintf("Created user %s (%s); %s.", u.Username, u.Status, sent), u)
+		return a.emit(a.tr("Created user %s (%s); %s.", u.Username, u.Status, sent), u)
 	})
 	usernameFlag(cmd, &username)
 	f := cmd.Flags()
@@ -153,7 +152,7 @@ func newAdminGetUserCommand(a *app) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return a.emit(describeAdminUser(u), u)
+		return a.emit(describeAdminUser(a, u), u)
 	})
 	usernameFlag(cmd, &username)
 	return cmd
@@ -171,7 +170,7 @@ With --json, a JSON array of users.`,
 		Args: noArgs,
 	}
 	cmd.RunE = a.withAdmin(func(ctx context.Context, admin *cognito.Admin) error {
-		return emitAll(a, admin.ListUsers(ctx, filter), "user", userLine)
+		return emitAll(a, admin.ListUsers(ctx, filter), phrase("user"), userLine)
 	})
 	cmd.Flags().StringVar(&filter, "filter", "", `Cognito's filter, e.g. 'email ^= "ana"'`)
 	return cmd
@@ -196,9 +195,9 @@ Cognito sends no message.`,
 		if err != nil {
 			return err
 		}
-		set, human := admin.SetTemporaryPassword, fmt.Sprintf("%s has a temporary password: their next sign-in asks for a new one.", username)
+		set, human := admin.SetTemporaryPassword, a.tr("%s has a temporary password: their next sign-in asks for a new one.", username)
 		if permanent {
-			set, human = admin.SetPassword, fmt.Sprintf("The password of %s is set; they sign in with it.", username)
+			set, human = admin.SetPassword, a.tr("The password of %s is set; they sign in with it.", username)
 		}
 		if err := set(ctx, username, password); err != nil {
 			return err
@@ -216,19 +215,19 @@ Cognito sends no message.`,
 type userAction struct {
 	name, short string
 	do          func(*cognito.Admin, context.Context, string) error
-	done        string // what is printed, with the username for %s
+	done        phrase // what is printed, with the username for %s
 	key         string // the --json result's key, true once done
 }
 
 var userActions = []userAction{
 	{"reset-password", "Make a user reset their password: Cognito sends them a code", (*cognito.Admin).ResetPassword,
-		"%s must reset their password: a code was sent to their verified email or phone; they finish with cognito confirm-forgot-password.", "password_reset_required"},
-	{"enable", "Let a disabled user sign in again", (*cognito.Admin).EnableUser, "%s is enabled.", "enabled"},
+		phrase("%s must reset their password: a code was sent to their verified email or phone; they finish with cognito confirm-forgot-password."), "password_reset_required"},
+	{"enable", "Let a disabled user sign in again", (*cognito.Admin).EnableUser, phrase("%s is enabled."), "enabled"},
 	{"disable", "Stop a user from signing in; their refresh tokens stop working", (*cognito.Admin).DisableUser,
-		"%s is disabled: they cannot sign in or refresh their tokens.", "disabled"},
+		phrase("%s is disabled: they cannot sign in or refresh their tokens."), "disabled"},
 	{"sign-out", "Sign a user out everywhere: their refresh tokens stop working", (*cognito.Admin).SignOut,
-		"%s is signed out everywhere: their refresh tokens no longer work; access and ID tokens already issued verify until they expire.", "signed_out"},
-	{"confirm", "Confirm a user's sign-up without their code", (*cognito.Admin).ConfirmSignUp, "%s is confirmed.", "confirmed"},
+		phrase("%s is signed out everywhere: their refresh tokens no longer work; access and ID tokens already issued verify until they expire."), "signed_out"},
+	{"confirm", "Confirm a user's sign-up without their code", (*cognito.Admin).ConfirmSignUp, phrase("%s is confirmed."), "confirmed"},
 }
 
 func newAdminUserActionCommand(a *app, s userAction) *cobra.Command {
@@ -242,7 +241,7 @@ func newAdminUserActionCommand(a *app, s userAction) *cobra.Command {
 		if err := s.do(admin, ctx, username); err != nil {
 			return err
 		}
-		return a.emit(fmt.Sprintf(s.done, username), map[string]any{"username": username, s.key: true})
+		return a.emit(sprintf(a.lang, string(s.done), []any{username}), map[string]any{"username": username, s.key: true})
 	})
 	usernameFlag(cmd, &username)
 	return cmd
@@ -267,7 +266,7 @@ func newAdminUpdateAttributesCommand(a *app) *cobra.Command {
 			return err
 		}
 		names := slices.Sorted(maps.Keys(attributes))
-		return a.emit(fmt.Sprintf("Updated %s of %s.", strings.Join(names, ", "), username),
+		return a.emit(a.tr("Updated %s of %s.", strings.Join(names, ", "), username),
 			map[string]any{"username": username, "updated_attributes": names})
 	})
 	usernameFlag(cmd, &username)
@@ -290,7 +289,7 @@ func newAdminDeleteAttributesCommand(a *app) *cobra.Command {
 		if err := admin.DeleteUserAttributes(ctx, username, names...); err != nil {
 			return err
 		}
-		return a.emit(fmt.Sprintf("Deleted %s of %s.", strings.Join(names, ", "), username),
+		return a.emit(a.tr("Deleted %s of %s.", strings.Join(names, ", "), username),
 			map[string]any{"username": username, "deleted_attributes": names})
 	})
 	usernameFlag(cmd, &username)
@@ -318,7 +317,7 @@ func newAdminDeleteUserCommand(a *app) *cobra.Command {
 		if err := admin.DeleteUser(ctx, username); err != nil {
 			return err
 		}
-		return a.emit(fmt.Sprintf("Deleted the user %s.", username), map[string]any{"username": username, "deleted": true})
+		return a.emit(a.tr("Deleted the user %s.", username), map[string]any{"username": username, "deleted": true})
 	})
 	usernameFlag(cmd, &username)
 	cmd.Flags().BoolVar(&yes, "yes", false, "delete without asking")
@@ -331,12 +330,12 @@ func (a *app) confirmDeletion(ctx context.Context, yes bool, what string) error 
 	if yes {
 		return nil
 	}
-	ok, err := a.confirm(ctx, fmt.Sprintf("Delete %s? This cannot be undone.", what), "--yes")
+	ok, err := a.confirm(ctx, a.tr("Delete %s? This cannot be undone.", what), "--yes")
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return errors.New("not deleted: the deletion was not confirmed")
+		return failf("not deleted: the deletion was not confirmed")
 	}
 	return nil
 }
@@ -385,7 +384,7 @@ func newAdminCreateGroupCommand(a *app) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return a.emit(fmt.Sprintf("Created group %s. Add members with: cognito admin groups add-user --group %s --username NAME", g.Name, shellQuote(g.Name)), g)
+		return a.emit(a.tr("Created group %s. Add members with: cognito admin groups add-user --group %s --username NAME", g.Name, shellQuote(g.Name)), g)
 	})
 	groupFlag(cmd, &group)
 	f := cmd.Flags()
@@ -402,7 +401,7 @@ func newAdminListGroupsCommand(a *app) *cobra.Command {
 		Args:  noArgs,
 	}
 	cmd.RunE = a.withAdmin(func(ctx context.Context, admin *cognito.Admin) error {
-		return emitAll(a, admin.ListGroups(ctx), "group", groupLine)
+		return emitAll(a, admin.ListGroups(ctx), phrase("group"), groupLine)
 	})
 	return cmd
 }
@@ -419,7 +418,7 @@ func newAdminGetGroupCommand(a *app) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return a.emit(describeGroup(g), g)
+		return a.emit(describeGroup(a, g), g)
 	})
 	groupFlag(cmd, &group)
 	return cmd
@@ -445,7 +444,7 @@ not a terminal).`,
 		if err := admin.DeleteGroup(ctx, group); err != nil {
 			return err
 		}
-		return a.emit(fmt.Sprintf("Deleted the group %s.", group), map[string]any{"group": group, "deleted": true})
+		return a.emit(a.tr("Deleted the group %s.", group), map[string]any{"group": group, "deleted": true})
 	})
 	groupFlag(cmd, &group)
 	cmd.Flags().BoolVar(&yes, "yes", false, "delete without asking")
@@ -460,16 +459,16 @@ func newAdminMembershipCommand(a *app, add bool) *cobra.Command {
 		Short: "Make a user a member of a group",
 		Args:  noArgs,
 	}
-	change, done := (*cognito.Admin).AddUserToGroup, "%s is a member of %s; their tokens carry it from their next sign-in or refresh."
+	change, done := (*cognito.Admin).AddUserToGroup, phrase("%s is a member of %s; their tokens carry it from their next sign-in or refresh.")
 	if !add {
 		cmd.Use, cmd.Short = "remove-user --group NAME --username NAME", "End a user's membership of a group"
-		change, done = (*cognito.Admin).RemoveUserFromGroup, "%s is no longer a member of %s; tokens already issued still carry it until they expire."
+		change, done = (*cognito.Admin).RemoveUserFromGroup, phrase("%s is no longer a member of %s; tokens already issued still carry it until they expire.")
 	}
 	cmd.RunE = a.withAdmin(func(ctx context.Context, admin *cognito.Admin) error {
 		if err := change(admin, ctx, username, group); err != nil {
 			return err
 		}
-		return a.emit(fmt.Sprintf(done, username, group), map[string]any{"group": group, "username": username, "member": add})
+		return a.emit(sprintf(a.lang, string(done), []any{username, group}), map[string]any{"group": group, "username": username, "member": add})
 	})
 	groupFlag(cmd, &group)
 	usernameFlag(cmd, &username)
@@ -484,7 +483,7 @@ func newAdminListGroupUsersCommand(a *app) *cobra.Command {
 		Args:  noArgs,
 	}
 	cmd.RunE = a.withAdmin(func(ctx context.Context, admin *cognito.Admin) error {
-		return emitAll(a, admin.ListUsersInGroup(ctx, group), "member", userLine)
+		return emitAll(a, admin.ListUsersInGroup(ctx, group), phrase("member"), userLine)
 	})
 	groupFlag(cmd, &group)
 	return cmd
@@ -498,7 +497,7 @@ func newAdminUserGroupsCommand(a *app) *cobra.Command {
 		Args:  noArgs,
 	}
 	cmd.RunE = a.withAdmin(func(ctx context.Context, admin *cognito.Admin) error {
-		return emitAll(a, admin.ListGroupsForUser(ctx, username), "group", groupLine)
+		return emitAll(a, admin.ListGroupsForUser(ctx, username), phrase("group"), groupLine)
 	})
 	usernameFlag(cmd, &username)
 	return cmd
@@ -506,7 +505,7 @@ func newAdminUserGroupsCommand(a *app) *cobra.Command {
 
 // emitAll prints every item seq yields: with --json a JSON array, else a
 // count of what ("3 user(s)") and one line per item.
-func emitAll[T any](a *app, seq iter.Seq2[T, error], what string, line func(*T) string) error {
+func emitAll[T any](a *app, seq iter.Seq2[T, error], what phrase, line func(*app, *T) string) error {
 	items := []T{} // an empty list is [], not null
 	for item, err := range seq {
 		if err != nil {
@@ -514,18 +513,18 @@ func emitAll[T any](a *app, seq iter.Seq2[T, error], what string, line func(*T) 
 		}
 		items = append(items, item)
 	}
-	lines := []string{fmt.Sprintf("%d %s(s)", len(items), what)}
+	lines := []string{a.tr("%d %s(s)", len(items), what)}
 	for i := range items {
-		lines = append(lines, "  "+line(&items[i]))
+		lines = append(lines, "  "+line(a, &items[i]))
 	}
 	return a.emit(strings.Join(lines, "\n"), items)
 }
 
 // userLine is a user on one line: username, status, enabled, email.
-func userLine(u *cognito.User) string {
-	state := "enabled"
+func userLine(a *app, u *cognito.User) string {
+	state := a.tr("enabled")
 	if !u.Enabled {
-		state = "disabled"
+		state = a.tr("disabled")
 	}
 	line := fmt.Sprintf("%s  %s  %s", u.Username, u.Status, state)
 	if email := u.Attributes["email"]; email != "" && email != u.Username {
@@ -537,22 +536,22 @@ func userLine(u *cognito.User) string {
 // describeAdminUser is a user as an administrator sees them, over several
 // lines: what userLine says, the dates, the attributes (as whoami shows
 // them) and MFA.
-func describeAdminUser(u *cognito.User) string {
-	lines := []string{userLine(u), "  created " + date(u.CreationDate) + ", modified " + date(u.LastModifiedDate)}
+func describeAdminUser(a *app, u *cognito.User) string {
+	lines := []string{userLine(a, u), a.tr("  created %s, modified %s", date(u.CreationDate), date(u.LastModifiedDate))}
 	if _, attrs, ok := strings.Cut(describeUser(u), "\n"); ok {
 		lines = append(lines, attrs)
 	}
 	if len(u.UserMFASettings) > 0 {
-		lines = append(lines, fmt.Sprintf("  MFA: %s (preferred: %s)", strings.Join(u.UserMFASettings, ", "), or(u.PreferredMFA, "none")))
+		lines = append(lines, a.tr("  MFA: %s (preferred: %s)", strings.Join(u.UserMFASettings, ", "), or(u.PreferredMFA, a.tr("none"))))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // groupLine is a group on one line: name, precedence, description.
-func groupLine(g *cognito.Group) string {
+func groupLine(a *app, g *cognito.Group) string {
 	line := g.Name
 	if g.Precedence != nil {
-		line += fmt.Sprintf("  precedence %d", *g.Precedence)
+		line += a.tr("  precedence %d", *g.Precedence)
 	}
 	if g.Description != "" {
 		line += "  " + g.Description
@@ -561,10 +560,10 @@ func groupLine(g *cognito.Group) string {
 }
 
 // describeGroup is a group over several lines.
-func describeGroup(g *cognito.Group) string {
-	lines := []string{groupLine(g), "  created " + date(g.CreationDate) + ", modified " + date(g.LastModifiedDate)}
+func describeGroup(a *app, g *cognito.Group) string {
+	lines := []string{groupLine(a, g), a.tr("  created %s, modified %s", date(g.CreationDate), date(g.LastModifiedDate))}
 	if g.RoleARN != "" {
-		lines = append(lines, "  role: "+g.RoleARN)
+		lines = append(lines, a.tr("  role: %s", g.RoleARN))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -302,3 +302,18 @@ func TestAdminGroupsCommands(t *testing.T) {
 		t.Errorf("user-groups of an unknown user: %q", msg)
 	}
 }
+
+// The administrator's commands speak the user's language too.
+func TestAdminInSpanish(t *testing.T) {
+	c := newAdminCLI(t)
+	out := c.ok("", "--lang", "es", "admin", "users", "create", "--username", "ana@example.com", "--attr", "email=ana@example.com", "--no-invitation").stdout
+	if !strings.HasPrefix(out, "Usuario ") || !strings.Contains(out, "no se envió ninguna invitación") {
+		t.Errorf("create in Spanish printed %q", out)
+	}
+	if out := c.ok("", "--lang", "es", "admin", "users", "disable", "--username", "ana@example.com").stdout; out != "ana@example.com está desactivado: no puede iniciar sesión ni renovar sus tokens.\n" {
+		t.Errorf("disable in Spanish printed %q", out)
+	}
+	if out := c.ok("", "--lang", "es", "admin", "users", "list").stdout; !strings.HasPrefix(out, "1 usuario(s)\n") || !strings.Contains(out, "desactivado") {
+		t.Errorf("list in Spanish printed %q", out)
+	}
+}
