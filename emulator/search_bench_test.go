@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
 
@@ -80,6 +81,13 @@ func benchPool(b *testing.B, kind string, n int) *benchUsers {
 		}
 	}
 	b.Cleanup(func() { st.Close() })
+	return fillPool(b, st, n)
+}
+
+// fillPool makes a server on st and a pool of n users in it.
+func fillPool(b *testing.B, st store.Store, n int) *benchUsers {
+	b.Helper()
+	ctx := context.Background()
 	s, err := New(ctx, st, WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	if err != nil {
 		b.Fatal(err)
@@ -118,4 +126,65 @@ func benchPool(b *testing.B, kind string, n int) *benchUsers {
 		}
 	}
 	return &benchUsers{s: s, poolID: poolID, n: n}
+}
+
+// BenchmarkUsersAtScale reports what 100,000 users cost: on the memory
+// store, the heap they hold (after a collection); on SQLite, the time to
+// start a server on the data (open the file, check its format, answer a
+// first ListUsers by email) and the heap after that start.
+func BenchmarkUsersAtScale(b *testing.B) {
+	const n = 100_000
+	ctx := context.Background()
+	b.Run("memory", func(b *testing.B) {
+		var before runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		st := store.NewMemory()
+		defer st.Close()
+		bp := fillPool(b, st, n)
+		for b.Loop() {
+			if _, err := bp.s.listUsers(ctx, &caller{}, &cip.ListUsersInput{UserPoolId: aws.String(bp.poolID), Filter: aws.String(`email = "user7@example.com"`)}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		var after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "heap-MB")
+		runtime.KeepAlive(bp)
+	})
+	b.Run("sqlite", func(b *testing.B) {
+		path := b.TempDir() + "/cognito.db"
+		st, err := store.OpenSQLite(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		poolID := fillPool(b, st, n).poolID
+		st.Close()
+		var start time.Duration
+		var heap uint64
+		for b.Loop() {
+			runtime.GC()
+			t0 := time.Now()
+			st, err := store.OpenSQLite(ctx, path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s, err := New(ctx, st, WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+			if err != nil {
+				b.Fatal(err)
+			}
+			out, err := s.listUsers(ctx, &caller{}, &cip.ListUsersInput{UserPoolId: aws.String(poolID), Filter: aws.String(`email = "user7@example.com"`)})
+			if err != nil || len(out.Users) != 1 {
+				b.Fatalf("ListUsers: %v", err)
+			}
+			start += time.Since(t0)
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			heap = m.HeapInuse
+			st.Close()
+		}
+		b.ReportMetric(float64(start.Milliseconds())/float64(b.N), "start-ms")
+		b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
+	})
 }
