@@ -276,6 +276,7 @@ func TestClientOAuthRecordWithout(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			srv = restarted(t, srv, st)
 			d := describeClient(t, srv)
 			if len(d.CallbackURLs) != 0 || aws.ToBool(d.AllowedOAuthFlowsUserPoolClient) || !aws.ToBool(d.EnablePropagateAdditionalUserContextData) {
 				t.Errorf("client = %+v, want no OAuth settings and the inert one kept", d)

@@ -2,8 +2,10 @@ package emulator_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -409,6 +411,7 @@ func TestClientSecretStoredInTheOldFormat(t *testing.T) {
 				t.Fatal(err)
 			}
 
+			srv = restarted(t, srv, st)
 			d := describeClient(t, srv)
 			if aws.ToString(d.ClientSecret) != srv.ClientSecret {
 				t.Error("DescribeUserPoolClient does not show the stored secret")
@@ -781,4 +784,50 @@ func TestInertClientSettingsKept(t *testing.T) {
 	if d := got.UserPoolClient; len(d.CallbackURLs) != 0 || d.RefreshTokenRotation != nil || aws.ToBool(d.AllowedOAuthFlowsUserPoolClient) {
 		t.Errorf("after an update without them: %+v, want the settings reset", d)
 	}
+}
+
+// TestReadCacheExact: the read cache of pools and clients never serves a
+// record older than a committed change, however many reads race with the
+// writes (on both stores): once UpdateUserPoolClient has answered, every
+// read sees its name.
+func TestReadCacheExact(t *testing.T) {
+	onEachStore(t, func(t *testing.T, srv *cognitotest.Server) {
+		c := sdk(srv)
+		describe := &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID)}
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if _, err := c.DescribeUserPoolClient(t.Context(), describe); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		for i := range 40 {
+			name := fmt.Sprintf("name-%d", i)
+			if _, err := c.UpdateUserPoolClient(t.Context(), &cip.UpdateUserPoolClientInput{
+				UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID), ClientName: aws.String(name),
+				ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.DescribeUserPoolClient(t.Context(), describe)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := aws.ToString(got.UserPoolClient.ClientName); n != name {
+				t.Fatalf("after the update to %s, the client reads as %s", name, n)
+			}
+		}
+		close(stop)
+		wg.Wait()
+	})
 }

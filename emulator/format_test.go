@@ -2,9 +2,6 @@ package emulator_test
 
 import (
 	"errors"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -105,22 +102,15 @@ func TestFormatOneMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	em, err := emulator.New(t.Context(), st, emulator.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	if err != nil {
-		t.Fatalf("opening format-1 data: %v", err)
-	}
-	hs := httptest.NewServer(em)
-	defer hs.Close()
-	moved := *srv
-	moved.Endpoint = hs.URL
-	c := sdk(&moved)
+	moved := restarted(t, srv, st)
+	c := sdk(moved)
 	if _, err := c.DescribeUserPoolClient(t.Context(), &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(srv.UserPoolID), ClientId: aws.String(srv.ClientID)}); err != nil {
 		t.Errorf("the client after migration: %v", err)
 	}
-	if _, err := tryRefresh(t, &moved, refresh, "ana"); err != nil {
+	if _, err := tryRefresh(t, moved, refresh, "ana"); err != nil {
 		t.Errorf("the refresh token after migration: %v", err)
 	}
-	if got := adminGetUser(t, &moved, sub); aws.ToString(got.Username) != "ana" {
+	if got := adminGetUser(t, moved, sub); aws.ToString(got.Username) != "ana" {
 		t.Errorf("AdminGetUser by sub after migration = %q", aws.ToString(got.Username))
 	}
 	out, err := c.InitiateAuth(t.Context(), &cip.InitiateAuthInput{
@@ -130,7 +120,7 @@ func TestFormatOneMigration(t *testing.T) {
 	if err != nil || out.AuthenticationResult == nil {
 		t.Errorf("sign-in after migration: %v", err)
 	}
-	checkFound(t, &moved, `email = "`+emailFor("ana")+`"`, "ana")
+	checkFound(t, moved, `email = "`+emailFor("ana")+`"`, "ana")
 	st.Close()
 }
 
@@ -179,15 +169,8 @@ func TestFormatTwoMigration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	em, err := emulator.New(t.Context(), st, emulator.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	if err != nil {
-		t.Fatalf("opening format-2 data: %v", err)
-	}
-	hs := httptest.NewServer(em)
-	defer hs.Close()
-	moved := *srv
-	moved.Endpoint = hs.URL
-	checkFound(t, &moved, `email = "`+emailFor("bob")+`"`, "bob")
-	checkFound(t, &moved, `username ^= "a"`, "ana")
-	checkFound(t, &moved, `cognito:user_status = "CONFIRMED"`, "ana", "bob")
+	moved := restarted(t, srv, st)
+	checkFound(t, moved, `email = "`+emailFor("bob")+`"`, "bob")
+	checkFound(t, moved, `username ^= "a"`, "ana")
+	checkFound(t, moved, `cognito:user_status = "CONFIRMED"`, "ana", "bob")
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/cognitokit/cognito/cognitotest"
 	"github.com/cognitokit/cognito/emulator"
+	"github.com/cognitokit/cognito/emulator/store"
 )
 
 // password satisfies Cognito's default policy (upper, lower, digit, symbol,
@@ -406,4 +408,20 @@ func serverWithLog(t *testing.T, opts ...cognitotest.Option) (*cognitotest.Serve
 	log := &logBuffer{}
 	opts = append(opts, cognitotest.WithServerOptions(emulator.WithLogger(slog.New(slog.NewTextHandler(log, nil)))))
 	return cognitotest.NewServer(t, opts...), log
+}
+
+// restarted is srv restarted on its store st: a new server on the same
+// records (as after a restart on data another version wrote), served on a
+// new loopback port. The copy it returns names the same pool and client.
+func restarted(t testing.TB, srv *cognitotest.Server, st store.Store) *cognitotest.Server {
+	t.Helper()
+	em, err := emulator.New(t.Context(), st, emulator.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		t.Fatalf("restarting on the store: %v", err)
+	}
+	hs := httptest.NewServer(em)
+	t.Cleanup(hs.Close)
+	moved := *srv
+	moved.Endpoint, moved.Emulator = hs.URL, em
+	return &moved
 }

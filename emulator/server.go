@@ -29,8 +29,10 @@ type Server struct {
 
 	keysMu sync.RWMutex
 	keys   map[string]*signingKey // poolID → key, a cache of the store's
-	// decoded caches the decoded pools and clients (see state).
+	// decoded caches the decoded pools and clients (see state); cache
+	// holds the encoded records read on almost every call (readcache.go).
 	decoded decodedRecords
+	cache   readCache
 
 	// iam, when set, are the only credentials whose SigV4 signatures the
 	// administrator's actions accept.

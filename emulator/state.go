@@ -98,7 +98,10 @@ type decodedRecords struct {
 
 // view runs fn in a read transaction.
 func (s *Server) view(ctx context.Context, fn func(st *state) error) error {
-	return s.store.View(ctx, func(tx store.Tx) error { return fn(&state{tx: tx, decoded: &s.decoded, readOnly: true}) })
+	gen := s.cache.generation()
+	return s.store.View(ctx, func(tx store.Tx) error {
+		return fn(&state{tx: &cachedTx{Tx: tx, cache: &s.cache, gen: gen}, decoded: &s.decoded, readOnly: true})
+	})
 }
 
 // update runs fn in a write transaction. A plain error from fn discards its
@@ -106,8 +109,10 @@ func (s *Server) view(ctx context.Context, fn func(st *state) error) error {
 // the commit.
 func (s *Server) update(ctx context.Context, fn func(st *state) error) error {
 	var after error
+	written := map[string]bool{}
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		err := fn(&state{tx: tx, decoded: &s.decoded})
+		rec := &recordingTx{Tx: tx, written: written}
+		err := fn(&state{tx: rec, decoded: &s.decoded})
 		var keep *commitThen
 		if errors.As(err, &keep) {
 			after = keep.err
@@ -115,6 +120,11 @@ func (s *Server) update(ctx context.Context, fn func(st *state) error) error {
 		}
 		return err
 	})
+	// After the commit (or the rollback: dropping entries is always safe),
+	// the read cache forgets what the transaction wrote (readcache.go).
+	if len(written) > 0 {
+		s.cache.invalidate(written)
+	}
 	if err != nil {
 		return err
 	}
