@@ -831,3 +831,37 @@ func TestReadCacheExact(t *testing.T) {
 		wg.Wait()
 	})
 }
+
+// TestReadCacheRevocation: a sign-in ended by a global sign-out is refused
+// as soon as the sign-out has answered, however many GetUser calls race
+// with it and fill the read cache (on both stores).
+func TestReadCacheRevocation(t *testing.T) {
+	onEachStore(t, func(t *testing.T, srv *cognitotest.Server) {
+		c := sdk(srv)
+		signUpConfirmed(t, srv, "ana", password)
+		for range 10 {
+			token := signIn(t, srv, "ana", password).AccessToken
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			for range 3 {
+				wg.Go(func() {
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+							c.GetUser(t.Context(), &cip.GetUserInput{AccessToken: token})
+						}
+					}
+				})
+			}
+			if _, err := c.AdminUserGlobalSignOut(t.Context(), &cip.AdminUserGlobalSignOutInput{UserPoolId: aws.String(srv.UserPoolID), Username: aws.String("ana")}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := c.GetUser(t.Context(), &cip.GetUserInput{AccessToken: token})
+			close(stop)
+			wg.Wait()
+			expectErr[*types.NotAuthorizedException](t, err, "")
+		}
+	})
+}

@@ -7,9 +7,10 @@ import (
 )
 
 // The read cache: the encoded records of the kinds read on almost every
-// call and rarely written — pools, app clients, the client → pool index
-// and signing keys — kept in memory for read transactions, so that a call
-// on a disk store does not query them each time.
+// call — pools, app clients, the client → pool index, signing keys, users
+// and their sign-ins — kept in memory for read transactions, so that a
+// call on a disk store does not query them each time (GetUser reads all
+// six).
 //
 // It is kept exact by the state layer: every write transaction records the
 // keys it writes, and once it has committed, their entries are dropped and
@@ -21,7 +22,7 @@ import (
 // invalidated yet when the next writer starts); they read the store.
 
 // cachedKinds are the kinds the read cache holds.
-var cachedKinds = map[string]bool{kindPool: true, kindClient: true, kindClientPool: true, kindKey: true}
+var cachedKinds = map[string]bool{kindPool: true, kindClient: true, kindClientPool: true, kindKey: true, kindUser: true, kindSession: true}
 
 // maxCachedRecords bounds the cache; past it, it is emptied and refills.
 const maxCachedRecords = 4096
