@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/cognitokit/cognito/jwtverify"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -61,6 +62,23 @@ func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 		return nil, &Error{Op: "Discover", Kind: ErrUnexpected, lang: c.lang, Err: fmt.Errorf("cognito: the discovery document: %w", err)}
 	}
 	return &d, nil
+}
+
+// VerifierConfig returns the configuration of package jwtverify that
+// accepts this app client's tokens of tokenUse (jwtverify.AccessToken or
+// jwtverify.IDToken). On AWS that is the issuer Issuer returns. On another
+// endpoint (a local Cognito) the issuer and key set are the ones the pool's
+// discovery document names, so that the tokens of `cognito local --issuer
+// aws` — AWS's issuer, keys served locally — verify too; when the document
+// cannot be read, the issuer is Issuer's.
+func (c *Client) VerifierConfig(ctx context.Context, tokenUse string) jwtverify.Config {
+	vc := jwtverify.Config{Issuer: c.Issuer(), ClientIDs: []string{c.cfg.ClientID}, TokenUse: tokenUse}
+	if ep := c.sdk.Options().BaseEndpoint; ep != nil && *ep != "" {
+		if d, err := c.Discover(ctx); err == nil && d.Issuer != "" && d.JWKSURI != "" {
+			vc.Issuer, vc.JWKSURL = d.Issuer, d.JWKSURI
+		}
+	}
+	return vc
 }
 
 // ClientCredentials returns the configuration of

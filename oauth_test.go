@@ -16,6 +16,7 @@ import (
 
 	"github.com/cognitokit/cognito"
 	"github.com/cognitokit/cognito/cognitotest"
+	"github.com/cognitokit/cognito/emulator"
 	"github.com/cognitokit/cognito/jwtverify"
 )
 
@@ -196,5 +197,33 @@ func TestOAuthHelpersRefuse(t *testing.T) {
 	defer other.Close()
 	if _, err := other.OAuth2Config(t.Context(), "https://app.example.com/callback"); !errors.Is(err, cognito.ErrPoolNotFound) {
 		t.Errorf("OAuth2Config of an unknown pool: %v", err)
+	}
+}
+
+// VerifierConfig follows the pool's discovery document: against a local
+// Cognito that gives its tokens AWS's issuer, the tokens verify with the
+// configuration it returns.
+func TestVerifierConfigAWSIssuer(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.WithServerOptions(emulator.WithAWSIssuer()))
+	c, err := cognito.New(t.Context(), srv.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	vc := c.VerifierConfig(t.Context(), jwtverify.AccessToken)
+	if want := "https://cognito-idp." + srv.Region + ".amazonaws.com/" + srv.UserPoolID; vc.Issuer != want || vc.JWKSURL != srv.Endpoint+"/"+srv.UserPoolID+"/.well-known/jwks.json" {
+		t.Fatalf("VerifierConfig = issuer %q, keys %q", vc.Issuer, vc.JWKSURL)
+	}
+	registered(t, srv, c, "ana@example.com")
+	tokens, err := c.Authenticate(t.Context(), "ana@example.com", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := jwtverify.New(vc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(t.Context(), tokens.AccessToken); err != nil {
+		t.Errorf("the AWS-style token does not verify: %v", err)
 	}
 }

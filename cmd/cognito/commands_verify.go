@@ -63,7 +63,7 @@ The token itself is never printed.`,
 		if err != nil {
 			return err
 		}
-		v, err := jwtverify.New(verifierConfig(ctx, c, cfg, tokenUse))
+		v, err := jwtverify.New(c.VerifierConfig(ctx, tokenUse))
 		if err != nil {
 			return err
 		}
@@ -106,22 +106,6 @@ func (a *app) tokenToVerify(ctx context.Context, c *cognito.Client, fromSession,
 		return t.IDToken, nil
 	}
 	return t.AccessToken, nil
-}
-
-// verifierConfig accepts the tokens of cfg's pool and app client, with
-// the issuer of the endpoint the client calls. For a local Cognito (an
-// endpoint is set) the issuer and keys are those its discovery document
-// names, so that the tokens of `cognito local --issuer aws` (AWS's issuer,
-// keys served locally) verify too; when it cannot be read, the local
-// issuer, <endpoint>/<poolId>.
-func verifierConfig(ctx context.Context, c *cognito.Client, cfg cognito.Config, tokenUse string) jwtverify.Config {
-	vc := jwtverify.Config{Issuer: c.Issuer(), ClientIDs: []string{cfg.ClientID}, TokenUse: tokenUse}
-	if ep := c.SDK().Options().BaseEndpoint; ep != nil && *ep != "" {
-		if d, err := c.Discover(ctx); err == nil && d.Issuer != "" && d.JWKSURI != "" {
-			vc.Issuer, vc.JWKSURL = d.Issuer, d.JWKSURI
-		}
-	}
-	return vc
 }
 
 // describeClaims is a verified token for people: what it says about the

@@ -171,7 +171,7 @@ func TestVerifierConfig(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			v, err := jwtverify.New(verifierConfig(t.Context(), c, cfg, jwtverify.AccessToken))
+			v, err := jwtverify.New(c.VerifierConfig(t.Context(), jwtverify.AccessToken))
 			if err != nil {
 				t.Fatal(err)
 			}

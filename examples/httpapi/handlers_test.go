@@ -321,11 +321,11 @@ func (a *testAPI) useClient(t *testing.T, cfg cognito.Config) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	access, err := newVerifier(c, cfg, jwtverify.AccessToken)
+	access, err := jwtverify.New(c.VerifierConfig(t.Context(), jwtverify.AccessToken))
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := newVerifier(c, cfg, jwtverify.IDToken)
+	id, err := jwtverify.New(c.VerifierConfig(t.Context(), jwtverify.IDToken))
 	if err != nil {
 		t.Fatal(err)
 	}

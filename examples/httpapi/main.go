@@ -58,11 +58,11 @@ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: what cognito local prints.
 		return err
 	}
 	defer client.Close()
-	access, err := newVerifier(client, cfg, jwtverify.AccessToken)
+	access, err := jwtverify.New(client.VerifierConfig(ctx, jwtverify.AccessToken))
 	if err != nil {
 		return err
 	}
-	id, err := newVerifier(client, cfg, jwtverify.IDToken)
+	id, err := jwtverify.New(client.VerifierConfig(ctx, jwtverify.IDToken))
 	if err != nil {
 		return err
 	}
@@ -79,10 +79,4 @@ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: what cognito local prints.
 		listening(ln.Addr().String())
 	}
 	return serve.Serve(ctx, ln, newAPI(client, access, id, logger), logger)
-}
-
-// newVerifier returns a verifier of the pool's tokens of tokenUse for the
-// app client, with the issuer of the endpoint the client calls.
-func newVerifier(client *cognito.Client, cfg cognito.Config, tokenUse string) (*jwtverify.Verifier, error) {
-	return jwtverify.New(jwtverify.Config{Issuer: client.Issuer(), ClientIDs: []string{cfg.ClientID}, TokenUse: tokenUse})
 }

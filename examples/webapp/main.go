@@ -114,7 +114,7 @@ func newAppFor(ctx context.Context, client *cognito.Client, cfg cognito.Config, 
 	if err != nil {
 		return nil, err
 	}
-	ids, err := jwtverify.New(jwtverify.Config{Issuer: client.Issuer(), ClientIDs: []string{cfg.ClientID}, TokenUse: jwtverify.IDToken})
+	ids, err := jwtverify.New(client.VerifierConfig(ctx, jwtverify.IDToken))
 	if err != nil {
 		return nil, err
 	}
