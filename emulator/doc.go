@@ -44,8 +44,10 @@
 //	                 mfa_totp.go software tokens; mfa_challenges.go the MFA
 //	                 stage and challenges of a sign-in
 //	groups.go        groups and membership
-//	triggers.go      Lambda triggers: the invoker, events and answers;
-//	                 custom_auth.go the CUSTOM_AUTH flow
+//	triggers.go      Lambda triggers: the invoker and how a trigger is
+//	                 called; triggers_signup.go, triggers_signin.go,
+//	                 triggers_tokens.go, triggers_messages.go the triggers
+//	                 of each flow; custom_auth.go the CUSTOM_AUTH flow
 //	tokens.go        signing keys, the tokens issued, access-token checks
 //	oauth_authorize.go  the OAuth 2.0 authorization endpoint and its codes;
 //	                 login.go the managed login's pages (sign-in and its
