@@ -27,17 +27,22 @@ type clientDevice struct {
 
 // devicePool returns a copy of srv on a new pool that tracks devices as cfg
 // says, with a client allowing the password, SRP, administrator's password
-// and refresh flows (with a secret when secret is set).
-func devicePool(t *testing.T, srv *cognitotest.Server, cfg *types.DeviceConfigurationType, secret bool) *cognitotest.Server {
+// and refresh flows (with a secret when secret is set); lambda, if given,
+// is the pool's LambdaConfig.
+func devicePool(t *testing.T, srv *cognitotest.Server, cfg *types.DeviceConfigurationType, secret bool, lambda ...*types.LambdaConfigType) *cognitotest.Server {
 	t.Helper()
-	return withPool(t, srv, &cip.CreateUserPoolInput{
+	poolIn := &cip.CreateUserPoolInput{
 		PoolName:               aws.String("devices"),
 		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
 		Schema: []types.SchemaAttributeType{{
 			Name: aws.String("email"), Required: aws.Bool(true), Mutable: aws.Bool(true),
 		}},
 		DeviceConfiguration: cfg,
-	}, &cip.CreateUserPoolClientInput{
+	}
+	if len(lambda) > 0 {
+		poolIn.LambdaConfig = lambda[0]
+	}
+	return withPool(t, srv, poolIn, &cip.CreateUserPoolClientInput{
 		ClientName: aws.String("devices"), GenerateSecret: secret,
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{
 			types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowUserSrpAuth,

@@ -614,3 +614,20 @@ func TestTriggerCustomMessageAuthentication(t *testing.T) {
 	done, err := respond(t, srv, "ana", types.ChallengeNameTypeEmailOtp, session, map[string]string{"EMAIL_OTP_CODE": m.Code})
 	expectTokens(t, done, err)
 }
+
+// TestTriggerPreTokenGenerationDevice: the tokens of a sign-in that proved
+// a remembered device are TokenGeneration_AuthenticateDevice.
+func TestTriggerPreTokenGenerationDevice(t *testing.T) {
+	var rec recorder
+	srv := cognitotest.NewServer(t, cognitotest.WithTrigger(cognitotest.PreTokenGeneration, recorded(&rec, func(context.Context, *events.CognitoEventUserPoolsPreTokenGen) error { return nil })))
+	srv = devicePool(t, srv, &types.DeviceConfigurationType{}, false, &types.LambdaConfigType{
+		PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{
+			LambdaArn: aws.String(cognitotest.TriggerARN(cognitotest.PreTokenGeneration)), LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV10,
+		},
+	})
+	signUpConfirmed(t, srv, "ana", password)
+	dev, _ := rememberDevice(t, srv, "ana", "phone")
+	checkHeader(t, srv, rec.last(t), "1", "TokenGeneration_Authentication", "ana", srv.ClientID)
+	deviceSignIn(t, srv, "ana", dev)
+	checkHeader(t, srv, rec.last(t), "1", "TokenGeneration_AuthenticateDevice", "ana", srv.ClientID)
+}
