@@ -61,28 +61,16 @@ func (s *Server) revokeRequest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	unknown := &oauthError{status: http.StatusUnauthorized, code: oauthInvalidClient, description: "Client authentication failed.", basic: basic}
-	if len(id) > maxClientIDLength {
-		return unknown
-	}
-	c := &caller{baseURL: s.requestBaseURL(r)}
-	err = s.view(r.Context(), func(st *state) (err error) {
-		c.client, c.pool, err = st.client(id)
-		return err
-	})
-	var apiErr *apiError
-	switch {
-	case errors.As(err, &apiErr) || isNotFound(err):
-		return unknown
-	case err != nil:
+	cl, p, err := s.authenticateClient(r.Context(), id, secret, basic)
+	if err != nil {
 		return err
 	}
+	c := &caller{baseURL: s.requestBaseURL(r), client: cl, pool: p}
 	_, err = s.revokeToken(r.Context(), c, &cip.RevokeTokenInput{ClientId: aws.String(id), ClientSecret: aws.String(secret), Token: aws.String(token)})
+	var apiErr *apiError
 	switch {
 	case !errors.As(err, &apiErr):
 		return err
-	case apiErr.Type == excUnauthorized && c.client.hasSecret() && !c.client.secretMatches(secret):
-		return unknown
 	case apiErr.Type == excUnsupportedOperation:
 		return &oauthError{status: http.StatusBadRequest, code: "unsupported_token_type", description: "Token revocation is not enabled for the client."}
 	}

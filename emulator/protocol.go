@@ -91,13 +91,7 @@ func handle[In, Out any](acc access, fn func(s *Server, ctx context.Context, c *
 		if err := decodeInput(body, in); err != nil {
 			return nil, err
 		}
-		if err := validateInput(in); err != nil {
-			return nil, err
-		}
-		if err := s.resolveCaller(ctx, acc, c, in); err != nil {
-			return nil, err
-		}
-		out, err := fn(s, ctx, c, in)
+		out, err := callAction(s, ctx, acc, c, fn, in)
 		if err != nil {
 			return nil, err
 		}

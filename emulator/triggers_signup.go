@@ -123,8 +123,14 @@ func (s *Server) migrateUser(ctx context.Context, c *caller, name, password, sou
 			return nil, err
 		}
 	}
+	var existing *user
 	err = s.update(ctx, func(st *state) error {
 		if err := st.insertUser(p, u, r.ForceAliasCreation); err != nil {
+			if e, ok := err.(*apiError); ok && e.Type == excUsernameExists {
+				// A parallel sign-in (or reset) of the same user migrated
+				// it first: this one goes on with that user, once.
+				existing, err = st.userByKey(p, p.usernameKey(u.Username))
+			}
 			return err
 		}
 		if r.MessageAction == "SUPPRESS" {
@@ -142,6 +148,9 @@ func (s *Server) migrateUser(ctx context.Context, c *caller, name, password, sou
 	})
 	if err != nil {
 		return nil, err
+	}
+	if existing != nil {
+		return existing, nil
 	}
 	s.log.Info("user migrated", "userPoolId", p.ID, "sub", u.Attributes["sub"], "status", u.Status)
 	return u, nil

@@ -631,3 +631,41 @@ func TestTriggerPreTokenGenerationDevice(t *testing.T) {
 	deviceSignIn(t, srv, "ana", dev)
 	checkHeader(t, srv, rec.last(t), "1", "TokenGeneration_AuthenticateDevice", "ana", srv.ClientID)
 }
+
+// TestTriggerUserMigrationParallel: parallel first sign-ins of one legacy
+// user migrate it once, and every one of them signs in (on both stores);
+// the log names each invocation but never the password it carried.
+func TestTriggerUserMigrationParallel(t *testing.T) {
+	const legacy = "Legacy-Pass-1"
+	migrate := cognitotest.WithTrigger(cognitotest.UserMigration, cognitotest.Handler(func(_ context.Context, ev *events.CognitoEventUserPoolsMigrateUser) error {
+		if ev.CognitoEventUserPoolsMigrateUserRequest.Password != legacy {
+			return errors.New("Bad password")
+		}
+		ev.CognitoEventUserPoolsMigrateUserResponse.UserAttributes = map[string]string{"email": emailFor(ev.UserName), "email_verified": "true"}
+		ev.CognitoEventUserPoolsMigrateUserResponse.MessageAction = "SUPPRESS"
+		return nil
+	}))
+	onEachStore(t, func(t *testing.T, srv *cognitotest.Server) {
+		errs := parallel(4, func(int) error {
+			_, err := trySignIn(t, srv, "ana", legacy)
+			return err
+		})
+		for _, err := range errs {
+			if err != nil {
+				t.Errorf("a parallel migrating sign-in: %v", err)
+			}
+		}
+		out, err := sdk(srv).ListUsers(t.Context(), &cip.ListUsersInput{UserPoolId: aws.String(srv.UserPoolID)})
+		if err != nil || len(out.Users) != 1 {
+			t.Errorf("users after the parallel migration: %v, %v", out, err)
+		}
+	}, migrate)
+
+	srv, log := serverWithLog(t, migrate)
+	if _, err := trySignIn(t, srv, "bob", legacy); err != nil {
+		t.Fatal(err)
+	}
+	if logged := log.String(); !strings.Contains(logged, "trigger invoked") || !strings.Contains(logged, "UserMigration_Authentication") || strings.Contains(logged, legacy) {
+		t.Errorf("the log of a migration names the invocation and never the password:\n%s", logged)
+	}
+}

@@ -56,9 +56,12 @@ func (s *Server) adminMessage(ctx context.Context, poolID, username *string, sou
 		p *pool
 		u *user
 	)
-	err := s.withAdminUser(ctx, poolID, username, false, func(_ *state, pl *pool, us *user) error {
-		p, u = pl, us
-		return nil
+	err := s.view(ctx, func(st *state) (err error) {
+		if p, err = st.pool(aws.ToString(poolID)); err != nil || !p.hasTrigger(triggerCustomMessage) {
+			return err // without the trigger, the user need not be read
+		}
+		u, err = st.adminUser(p, aws.ToString(username))
+		return err
 	})
 	var apiErr *apiError
 	switch {
@@ -66,6 +69,8 @@ func (s *Server) adminMessage(ctx context.Context, poolID, username *string, sou
 		return nil, nil
 	case err != nil:
 		return nil, err
+	case u == nil:
+		return nil, nil
 	}
 	return s.customMessage(ctx, p, nil, u, source, metadata)
 }

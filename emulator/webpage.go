@@ -59,10 +59,11 @@ func csrfToken(w http.ResponseWriter, r *http.Request) string {
 	return token
 }
 
-// callAction runs an action for a page, as the API's adapter would: its
-// input validated (Cognito's constraints and wording) and its caller
-// resolved for acc (nothing to resolve for byIAM, whose checks are on the
-// HTTP envelope).
+// callAction runs a decoded action's input: validated (Cognito's
+// constraints and wording), its caller resolved for acc (nothing to
+// resolve for byIAM, whose checks are on the HTTP envelope), then the
+// action. The API's adapter (handle) runs every action through it, and the
+// pages theirs.
 func callAction[In, Out any](s *Server, ctx context.Context, acc access, c *caller, fn func(*Server, context.Context, *caller, *In) (*Out, error), in *In) (*Out, error) {
 	if err := validateInput(in); err != nil {
 		return nil, err
