@@ -159,11 +159,12 @@ func (s *Server) passwordAuth(ctx context.Context, c *caller, params map[string]
 	if err != nil {
 		return nil, err
 	}
-	u, err = s.reserveAttempt(ctx, c.pool, u.Username, nil)
+	a, err := s.reserveAttempt(ctx, c.pool, u.Username)
 	if err != nil {
 		return nil, err
 	}
-	return s.signIn(ctx, c, u.Username, passwordMatches(c.pool.ID, u, password), params["DEVICE_KEY"])
+	defer a.release()
+	return s.signIn(ctx, c, a, passwordMatches(c.pool.ID, a.user, password), params["DEVICE_KEY"])
 }
 
 // signingInUser finds the user a sign-in names, after checking the
@@ -210,27 +211,20 @@ func (s *Server) signingInUser(ctx context.Context, c *caller, name, secretHash,
 }
 
 // signIn finishes a password check (USER_PASSWORD_AUTH or SRP's
-// PASSWORD_VERIFIER) whose attempt was reserved: a wrong password stays
-// counted; a right one clears the count and gives tokens, or the
-// NEW_PASSWORD_REQUIRED challenge, or the error the user's state calls for.
-// deviceKey is the remembered device the client named (DEVICE_KEY), if any.
-func (s *Server) signIn(ctx context.Context, c *caller, username string, ok bool, deviceKey string) (*authStep, error) {
-	if !ok {
-		return nil, errIncorrectCredentials
-	}
-	p := c.pool
+// PASSWORD_VERIFIER) whose attempt a is, in one write transaction: a wrong
+// password is counted and fails; a right one clears the count and gives
+// tokens, or the NEW_PASSWORD_REQUIRED challenge, or the error the user's
+// state calls for. deviceKey is the remembered device the client named
+// (DEVICE_KEY), if any. The caller releases a afterwards.
+func (s *Server) signIn(ctx context.Context, c *caller, a *attempt, right bool, deviceKey string) (*authStep, error) {
 	var next *outcome
 	err := s.update(ctx, func(st *state) error {
-		u, err := st.userByKey(p, p.usernameKey(username))
-		if isNotFound(err) {
-			return errIncorrectCredentials
-		}
+		u, err := a.settle(st, right)
 		if err != nil {
 			return err
 		}
-		clearFailures(u)
-		if err := st.putUser(p, u); err != nil {
-			return err
+		if !right {
+			return &commitThen{errIncorrectCredentials}
 		}
 		if err := signInStatus(u); err != nil {
 			return &commitThen{err}

@@ -178,21 +178,16 @@ func (s *Server) customChallenge(ctx context.Context, c *caller, a *challengeAns
 }
 
 // customAfterPassword goes on from the PASSWORD_VERIFIER of a custom
-// sign-in with SRP first: a wrong password stays counted and fails, as in
-// USER_SRP_AUTH; a right one clears the count and is reported to
-// DefineAuthChallenge.
-func (s *Server) customAfterPassword(ctx context.Context, c *caller, username string, ok bool, cs *customAuthState) (*authStep, error) {
-	if !ok {
-		return nil, errIncorrectCredentials
-	}
-	p := c.pool
+// sign-in with SRP first, whose attempt a is: a wrong password is counted
+// and fails, as in USER_SRP_AUTH; a right one clears the count and is
+// reported to DefineAuthChallenge. The caller releases a afterwards.
+func (s *Server) customAfterPassword(ctx context.Context, c *caller, a *attempt, right bool, cs *customAuthState) (*authStep, error) {
 	var u *user
 	err := s.update(ctx, func(st *state) (err error) {
-		if u, err = st.userByKey(p, p.usernameKey(username)); err != nil {
-			return err
+		if u, err = a.settle(st, right); err == nil && !right {
+			err = &commitThen{errIncorrectCredentials}
 		}
-		clearFailures(u)
-		return st.putUser(p, u)
+		return err
 	})
 	if err != nil {
 		return nil, err

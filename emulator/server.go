@@ -33,6 +33,8 @@ type Server struct {
 	// holds the encoded records read on almost every call (readcache.go).
 	decoded decodedRecords
 	cache   readCache
+	// attempts are the password attempts in flight (lockout.go).
+	attempts attempts
 
 	// iam, when set, are the only credentials whose SigV4 signatures the
 	// administrator's actions accept.
@@ -93,6 +95,8 @@ func New(ctx context.Context, st store.Store, opts ...Option) (*Server, error) {
 		region: "eu-west-1",
 		newKey: func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) },
 		keys:   make(map[string]*signingKey),
+
+		attempts: attempts{inFlight: make(map[string]int)},
 
 		phantomKey: newPhantomKey(),
 	}

@@ -151,20 +151,27 @@ func (s *Server) passwordVerifier(ctx context.Context, c *caller, in *challengeA
 		}
 		return nil, err
 	}
-	u, err := s.reserveAttempt(ctx, p, named.Username, take)
+	// The challenge is taken before the attempt is reserved, so of racing
+	// answers to it one only is evaluated.
+	if err := s.update(ctx, take); err != nil {
+		return nil, err
+	}
+	a, err := s.reserveAttempt(ctx, p, named.Username)
 	if err != nil {
 		return nil, err
 	}
+	defer a.release()
+	u := a.user
 	key, err := srp.RestoreServerChallenge(rec.SRPb, rec.SRPB).Key(rec.SRPA, u.Verifier)
 	ok := err == nil && hmac.Equal(signature, srp.Signature(key, srp.PoolName(p.ID), u.Username, block, timestamp))
 	if rec.Custom != nil {
-		return s.customAfterPassword(ctx, c, u.Username, ok, rec.Custom)
+		return s.customAfterPassword(ctx, c, a, ok, rec.Custom)
 	}
 	deviceKey := rec.Progress.DeviceKey
 	if r["DEVICE_KEY"] != "" { // named again (or only) in the answer, as amazon-cognito-identity-js does
 		deviceKey = r["DEVICE_KEY"]
 	}
-	return s.signIn(ctx, c, u.Username, ok, deviceKey)
+	return s.signIn(ctx, c, a, ok, deviceKey)
 }
 
 // srpClaim is a client's answer to a verifier challenge

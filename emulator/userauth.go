@@ -147,10 +147,11 @@ func (s *Server) userAuth(ctx context.Context, c *caller, params map[string]stri
 
 // startFirstFactor starts factor for the user named username: params are
 // the members that go with it (PASSWORD, SRP_A, and the USERNAME,
-// SECRET_HASH and DEVICE_KEY they came with). take, if set, runs first in
-// the transaction that reserves the attempt or sends the code: it consumes
-// the SELECT_CHALLENGE answered and checks that the user may still use
-// factor; it returns the progress that challenge recorded.
+// SECRET_HASH and DEVICE_KEY they came with). take, if set, runs first —
+// in a transaction of its own before a password attempt is reserved, in
+// the one that sends a code: it consumes the SELECT_CHALLENGE answered and
+// checks that the user may still use factor; it returns the progress that
+// challenge recorded.
 func (s *Server) startFirstFactor(ctx context.Context, c *caller, username, factor string, params map[string]string, prog progress, take func(st *state) (progress, error)) (*authStep, error) {
 	p := c.pool
 	before := func(st *state) error {
@@ -167,15 +168,21 @@ func (s *Server) startFirstFactor(ctx context.Context, c *caller, username, fact
 		if password == "" {
 			return nil, invalidParameter("Missing required parameter PASSWORD")
 		}
-		u, err := s.reserveAttempt(ctx, p, username, before)
+		if take != nil {
+			if err := s.update(ctx, before); err != nil {
+				return nil, err
+			}
+		}
+		a, err := s.reserveAttempt(ctx, p, username)
 		if err != nil {
 			return nil, err
 		}
+		defer a.release()
 		deviceKey := prog.DeviceKey
 		if params["DEVICE_KEY"] != "" {
 			deviceKey = params["DEVICE_KEY"]
 		}
-		return s.signIn(ctx, c, u.Username, passwordMatches(p.ID, u, password), deviceKey)
+		return s.signIn(ctx, c, a, passwordMatches(p.ID, a.user, password), deviceKey)
 	case firstPasswordSRP:
 		// Checked as srpAuth checks it, before a SELECT_CHALLENGE is taken.
 		srpA := params["SRP_A"]
