@@ -32,8 +32,9 @@ const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=sy
 // OpenSQLite opens the SQLite database file at path as a Store, creating
 // the file (mode 0600) and its directory (mode 0700) if they are missing.
 // A committed Update survives a crash of the process. Views run
-// concurrently with each other and with an Update; Updates run one at a
-// time, also across processes sharing the file.
+// concurrently with each other and with Updates; Updates run one at a
+// time, also across processes sharing the file, and are group-committed:
+// see sqliteStore.
 func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -60,8 +61,8 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	uri := (&url.URL{Scheme: "file", Path: slashed, RawQuery: pragmas}).String()
 
 	// Updates go through one connection whose transactions take the write
-	// lock at BEGIN, so they run one at a time and never fail to upgrade a
-	// read lock; Views use deferred transactions on a small pool of their own.
+	// lock at BEGIN, so they never fail to upgrade a read lock; Views use
+	// deferred transactions on a small pool of their own.
 	writer, err := sql.Open("sqlite", uri+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: sqlite: open %s: %w", path, err)
@@ -76,7 +77,12 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	}
 	reader.SetMaxOpenConns(4)
 	reader.SetMaxIdleConns(4)
-	return &sqliteStore{reader: reader, writer: writer}, nil
+	s := &sqliteStore{
+		reader: reader, writer: writer,
+		updates: make(chan *pendingUpdate), done: make(chan struct{}), stopped: make(chan struct{}),
+	}
+	go s.write()
+	return s, nil
 }
 
 // migrate checks that the database is in WAL mode and creates the schema
@@ -118,50 +124,195 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 }
 
+// sqliteStore is a Store on a SQLite file.
+//
+// Its Updates are group-committed, in the order they came: they queue for
+// one goroutine, the writer, which runs every Update waiting (up to
+// maxGroup) one after the other in a single SQLite transaction, each in a
+// savepoint of its own, and commits them at once. An Update that fails is
+// rolled back to its savepoint and answered at once; the others return
+// when the commit holding their writes has been synced. Run one after the
+// other, they stay serializable, and under load one sync serves many of
+// them. The queue is first come, first served (a channel's waiting senders
+// are), where database/sql hands a freed connection to a random waiter.
 type sqliteStore struct {
 	reader, writer *sql.DB
+	updates        chan *pendingUpdate // to the writer
+	done           chan struct{}       // closed by Close
+	stopped        chan struct{}       // closed when the writer has returned
 	closed         atomic.Bool
 }
 
+// maxGroup bounds the Updates one commit holds, so that the first of them
+// does not wait on an unbounded line behind it.
+const maxGroup = 64
+
+// pendingUpdate is an Update waiting for the writer, and its answer.
+type pendingUpdate struct {
+	ctx    context.Context
+	fn     func(Tx) error
+	result chan updateResult // buffered: the writer never waits on it
+}
+
+// updateResult is what an Update returns, or the value fn panicked with.
+type updateResult struct {
+	err      error
+	panicked bool
+	panicVal any
+}
+
+// View runs fn in a read transaction that begins at fn's first read, so a
+// View that reads nothing (its records all came from a cache above the
+// store) holds no connection.
 func (s *sqliteStore) View(ctx context.Context, fn func(Tx) error) error {
-	return s.run(ctx, s.reader, &sql.TxOptions{ReadOnly: true}, fn)
-}
-
-func (s *sqliteStore) Update(ctx context.Context, fn func(Tx) error) error {
-	return s.run(ctx, s.writer, nil, fn)
-}
-
-// run calls fn in a transaction on db, which it commits if fn returns nil
-// and rolls back otherwise, also when fn panics.
-func (s *sqliteStore) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(Tx) error) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
-	tx, err := db.BeginTx(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("store: sqlite: begin: %w", err)
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			tx.Rollback() // fn's error, or its panic, matters more than Rollback's
-		}
-	}()
-	readOnly := opts != nil && opts.ReadOnly
-	if err := fn(&sqliteTx{ctx: ctx, tx: tx, readOnly: readOnly}); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	committed = true // Commit ends the transaction even when it fails.
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: sqlite: commit: %w", err)
+	t := &sqliteTx{ctx: ctx, readOnly: true, begin: func() (*sql.Tx, error) {
+		return s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	}}
+	defer func() {
+		if t.tx != nil {
+			t.tx.Rollback() // a read transaction has nothing to commit
+		}
+	}()
+	return fn(t)
+}
+
+func (s *sqliteStore) Update(ctx context.Context, fn func(Tx) error) error {
+	if s.closed.Load() {
+		return ErrClosed
 	}
-	return nil
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	u := &pendingUpdate{ctx: ctx, fn: fn, result: make(chan updateResult, 1)}
+	select {
+	case s.updates <- u:
+	case <-s.done:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once the writer has it, fn may be running: its answer is awaited
+	// whatever happens to ctx.
+	r := <-u.result
+	if r.panicked {
+		panic(r.panicVal)
+	}
+	return r.err
+}
+
+// write is the writer: it commits the Updates that come, in groups, until
+// the store is closed.
+func (s *sqliteStore) write() {
+	defer close(s.stopped)
+	for {
+		select {
+		case u := <-s.updates:
+			s.commitGroup(u)
+		case <-s.done:
+			return
+		}
+	}
+}
+
+// commitGroup runs first and the Updates that queue behind it, up to
+// maxGroup, in one transaction, and answers each.
+func (s *sqliteStore) commitGroup(first *pendingUpdate) {
+	// The transaction's context is not an Update's: one caller going away
+	// must not roll back the others' writes.
+	ctx := context.Background()
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		first.result <- updateResult{err: fmt.Errorf("store: sqlite: begin: %w", err)}
+		return
+	}
+	var kept []*pendingUpdate // ran without error; answered after the commit
+	answer := func(err error) {
+		for _, u := range kept {
+			u.result <- updateResult{err: err}
+		}
+	}
+	next := first
+	for n := 1; ; n++ {
+		ok, err := runInSavepoint(ctx, tx, next)
+		if err != nil {
+			// The transaction is unusable: nothing of the group is kept.
+			tx.Rollback()
+			answer(fmt.Errorf("store: sqlite: %w", err))
+			return
+		}
+		if ok {
+			kept = append(kept, next)
+		}
+		if n == maxGroup {
+			break
+		}
+		select {
+		case next = <-s.updates:
+			continue
+		default:
+		}
+		break
+	}
+	if err := tx.Commit(); err != nil {
+		answer(fmt.Errorf("store: sqlite: commit: %w", err))
+		return
+	}
+	answer(nil)
+}
+
+// runInSavepoint runs u's function in a savepoint of tx. If it fails (or
+// panics, or u's context ends meanwhile), its writes are rolled back to the
+// savepoint and u is answered; otherwise its writes stay and ok is true. A
+// non-nil error means tx itself failed; u is then answered with it.
+func runInSavepoint(ctx context.Context, tx *sql.Tx, u *pendingUpdate) (ok bool, err error) {
+	if err := u.ctx.Err(); err != nil {
+		u.result <- updateResult{err: err}
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT u"); err != nil {
+		u.result <- updateResult{err: fmt.Errorf("store: sqlite: savepoint: %w", err)}
+		return false, err
+	}
+	r := call(u.fn, &sqliteTx{ctx: ctx, tx: tx})
+	if !r.panicked && r.err == nil {
+		r.err = u.ctx.Err()
+	}
+	if !r.panicked && r.err == nil {
+		if _, err := tx.ExecContext(ctx, "RELEASE u"); err != nil {
+			u.result <- updateResult{err: fmt.Errorf("store: sqlite: release savepoint: %w", err)}
+			return false, err
+		}
+		return true, nil
+	}
+	_, err1 := tx.ExecContext(ctx, "ROLLBACK TO u")
+	_, err2 := tx.ExecContext(ctx, "RELEASE u")
+	u.result <- r
+	return false, errors.Join(err1, err2)
+}
+
+// call calls fn with tx and returns its error, or the value it panicked
+// with, to be raised again in the Update's own goroutine.
+func call(fn func(Tx) error, tx Tx) (r updateResult) {
+	defer func() {
+		if v := recover(); v != nil {
+			r = updateResult{panicked: true, panicVal: v}
+		}
+	}()
+	return updateResult{err: fn(tx)}
 }
 
 func (s *sqliteStore) Close() error {
 	if s.closed.Swap(true) {
 		return ErrClosed
 	}
+	close(s.done)
+	<-s.stopped
 	// The writer closes last, so its connection checkpoints the WAL.
 	if err := errors.Join(s.reader.Close(), s.writer.Close()); err != nil {
 		return fmt.Errorf("store: sqlite: close: %w", err)
@@ -169,15 +320,34 @@ func (s *sqliteStore) Close() error {
 	return nil
 }
 
+// sqliteTx is a transaction of a View (tx begun at the first read, by
+// begin) or an Update's part of the writer's transaction.
 type sqliteTx struct {
 	ctx      context.Context
 	tx       *sql.Tx
+	begin    func() (*sql.Tx, error)
 	readOnly bool
 }
 
+// sql returns the SQL transaction, beginning it if it has not begun.
+func (t *sqliteTx) sql() (*sql.Tx, error) {
+	if t.tx == nil {
+		tx, err := t.begin()
+		if err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		t.tx = tx
+	}
+	return t.tx, nil
+}
+
 func (t *sqliteTx) Get(kind, key string) ([]byte, error) {
+	tx, err := t.sql()
+	if err != nil {
+		return nil, fmt.Errorf("store: sqlite: get %s: %w", kind, err)
+	}
 	var value []byte
-	err := t.tx.QueryRowContext(t.ctx,
+	err = tx.QueryRowContext(t.ctx,
 		"SELECT value FROM records WHERE kind = ? AND key = ?", kind, key).Scan(&value)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -243,7 +413,11 @@ type record struct {
 // scan reads all the records query returns, so that the rows are closed
 // before Scan's callback can use the transaction.
 func (t *sqliteTx) scan(query string, args ...any) ([]record, error) {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	tx, err := t.sql()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(t.ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

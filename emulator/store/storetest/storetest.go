@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"sync"
@@ -37,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ViewRejectsWrites", testViewRejectsWrites},
 		{"ValuesAreCopies", testValuesAreCopies},
 		{"ConcurrentUpdates", testConcurrentUpdates},
+		{"ConcurrentFailuresStayApart", testConcurrentFailuresStayApart},
 		{"LargeValue", testLargeValue},
 		{"EmptyValue", testEmptyValue},
 		{"CanceledContext", testCanceledContext},
@@ -452,6 +454,59 @@ func testConcurrentUpdates(t *testing.T, s store.Store) {
 	close(stop)
 	readers.Wait()
 	wantValue(t, s, "counter", "n", strconv.Itoa(workers*rounds))
+}
+
+// testConcurrentFailuresStayApart runs many Updates at once, of which some
+// fail and some panic after writing: each one's writes are kept exactly
+// when it returned nil, however the store groups or orders them (the
+// SQLite store commits concurrent Updates together).
+func testConcurrentFailuresStayApart(t *testing.T, s store.Store) {
+	const n = 96
+	outcomes := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			defer func() {
+				if r := recover(); r != nil {
+					if r != errBoom {
+						t.Errorf("Update %d panicked with %v, want %v", i, r, errBoom)
+					}
+					outcomes[i] = errBoom
+				}
+			}()
+			outcomes[i] = s.Update(t.Context(), func(tx store.Tx) error {
+				if err := tx.Put("k", fmt.Sprintf("%02d", i), []byte("v")); err != nil {
+					return err
+				}
+				switch i % 3 {
+				case 1:
+					return errBoom
+				case 2:
+					if i%2 == 0 {
+						panic(errBoom)
+					}
+				}
+				return nil
+			})
+		})
+	}
+	close(start)
+	wg.Wait()
+	var want []string
+	for i, err := range outcomes {
+		switch {
+		case err == nil:
+			want = append(want, fmt.Sprintf("%02d=v", i))
+		case !errors.Is(err, errBoom):
+			t.Errorf("Update %d = %v, want nil or %v", i, err, errBoom)
+		}
+	}
+	if len(want) != n-n/3-n/6 {
+		t.Errorf("%d Updates succeeded, want %d", len(want), n-n/3-n/6)
+	}
+	wantRecords(t, s, "k", want...)
 }
 
 func testLargeValue(t *testing.T, s store.Store) {
