@@ -97,6 +97,16 @@ func fillPool(b *testing.B, st store.Store, n int) *benchUsers {
 		b.Fatal(err)
 	}
 	poolID := aws.ToString(out.UserPool.Id)
+	fillUsers(b, s, poolID, n)
+	return &benchUsers{s: s, poolID: poolID, n: n}
+}
+
+// fillUsers adds n users, user<i> with the email user<i>@example.com,
+// confirmed, all with one precomputed password verifier, to the pool
+// poolID of s, in transactions of a few thousand.
+func fillUsers(b *testing.B, s *Server, poolID string, n int) {
+	b.Helper()
+	ctx := context.Background()
 	var p *pool
 	if err := s.view(ctx, func(st *state) (err error) { p, err = st.pool(poolID); return err }); err != nil {
 		b.Fatal(err)
@@ -125,7 +135,6 @@ func fillPool(b *testing.B, st store.Store, n int) *benchUsers {
 			b.Fatal(err)
 		}
 	}
-	return &benchUsers{s: s, poolID: poolID, n: n}
 }
 
 // BenchmarkUsersAtScale reports what 100,000 users cost: on the memory

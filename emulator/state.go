@@ -673,9 +673,15 @@ func (st *state) deleteUser(p *pool, u *user) error {
 // scanUsers hands p's users after the username key after to fn, in key
 // order, with their keys (for page tokens).
 func (st *state) scanUsers(p *pool, after string, fn func(ukey string, u *user) error) error {
-	return scan(st, kindUser, p.ID+"/", func(key string, u *user) error {
+	prefix := p.ID + "/"
+	return st.tx.Scan(kindUser, prefix, func(key string, raw []byte) error {
+		key = strings.TrimPrefix(key, prefix)
 		if after != "" && key <= after {
-			return nil
+			return nil // skipped before it is decoded: a later page passes them all
+		}
+		u := new(user)
+		if err := json.Unmarshal(raw, u); err != nil {
+			return fmt.Errorf("decoding %s record: %w", kindUser, err)
 		}
 		u.indexed, u.searched = p.aliasesOf(u.Attributes), searchValues(u)
 		return fn(key, u)

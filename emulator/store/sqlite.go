@@ -383,26 +383,61 @@ func (t *sqliteTx) Delete(kind, key string) error {
 	return nil
 }
 
+// scanChunk is how many records a Scan in a read-only transaction reads
+// at a time.
+const scanChunk = 256
+
 func (t *sqliteTx) Scan(kind, prefix string, fn func(key string, value []byte) error) error {
-	query := "SELECT key, value FROM records WHERE kind = ? AND key >= ?"
-	args := []any{kind, prefix}
+	// A write transaction reads every record before fn runs, so that fn's
+	// writes do not change the records it visits. In a read-only one fn
+	// cannot write: the records are read a chunk at a time, all from the
+	// transaction's snapshot, so that a scan stopped early (a page of a
+	// list) reads little and a long one does not hold every record in
+	// memory at once.
+	limit := scanChunk
+	if !t.readOnly {
+		limit = 0
+	}
+	from, inclusive := prefix, true
+	for {
+		records, err := t.scanFrom(kind, prefix, from, inclusive, limit)
+		if err != nil {
+			return fmt.Errorf("store: sqlite: scan %s: %w", kind, err)
+		}
+		for _, r := range records {
+			if err := fn(r.key, r.value); err != nil {
+				if errors.Is(err, ErrStopScan) {
+					return nil
+				}
+				return err
+			}
+		}
+		if limit == 0 || len(records) < limit {
+			return nil
+		}
+		from, inclusive = records[len(records)-1].key, false
+	}
+}
+
+// scanFrom reads, in key order, the records of kind whose key starts with
+// prefix and is from or after it (inclusive) or after it; at most limit
+// of them unless limit is 0.
+func (t *sqliteTx) scanFrom(kind, prefix, from string, inclusive bool, limit int) ([]record, error) {
+	query := "SELECT key, value FROM records WHERE kind = ? AND key > ?"
+	if inclusive {
+		query = "SELECT key, value FROM records WHERE kind = ? AND key >= ?"
+	}
+	args := []any{kind, from}
 	if end, ok := prefixEnd(prefix); ok {
 		query += " AND key < ?"
 		args = append(args, end)
 	}
-	records, err := t.scan(query+" ORDER BY key", args...)
-	if err != nil {
-		return fmt.Errorf("store: sqlite: scan %s: %w", kind, err)
+	query += " ORDER BY key"
+	if limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, limit)
 	}
-	for _, r := range records {
-		if err := fn(r.key, r.value); err != nil {
-			if errors.Is(err, ErrStopScan) {
-				return nil
-			}
-			return err
-		}
-	}
-	return nil
+	return t.scan(query, args...)
 }
 
 type record struct {

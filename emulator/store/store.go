@@ -58,7 +58,9 @@ type Tx interface {
 	// in ascending byte order of key, including the writes this
 	// transaction made. If fn returns ErrStopScan the scan ends and Scan
 	// returns nil; any other error ends it and is returned. fn may call the
-	// transaction's other methods; Scan reads the matching records before
-	// it calls fn, so writes fn makes do not change the records it visits.
+	// transaction's other methods; the records Scan visits are those that
+	// matched when it was called: writes fn makes do not change them. (In
+	// a read-only transaction, where fn cannot write, an implementation
+	// may read them as it goes, so that a scan stopped early reads less.)
 	Scan(kind, prefix string, fn func(key string, value []byte) error) error
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cognitokit/cognito/emulator/store"
 )
@@ -33,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ScanError", testScanError},
 		{"ScanSeesOwnWrites", testScanSeesOwnWrites},
 		{"ScanCallbackUsesTx", testScanCallbackUsesTx},
+		{"ScanLongInView", testScanLongInView},
 		{"UpdateErrorRollsBack", testUpdateErrorRollsBack},
 		{"UpdatePanicRollsBack", testUpdatePanicRollsBack},
 		{"ViewRejectsWrites", testViewRejectsWrites},
@@ -283,6 +285,65 @@ func testScanCallbackUsesTx(t *testing.T, s store.Store) {
 	}
 	wantRecords(t, s, "src", "k9=9")
 	wantRecords(t, s, "dst", "k1=1", "k2=2", "k3=3")
+}
+
+// testScanLongInView scans, in a View, more records than an
+// implementation is likely to read at once, while an Update commits
+// changes to them: the scan visits every record as it was when the View
+// began, in order, however it reads them, and its callback may read.
+func testScanLongInView(t *testing.T, s store.Store) {
+	const n = 1000
+	key := func(i int) string { return fmt.Sprintf("p/%04d", i) }
+	update(t, s, func(tx store.Tx) error {
+		for i := range n {
+			if err := tx.Put("k", key(i), []byte(strconv.Itoa(i))); err != nil {
+				return err
+			}
+		}
+		return errors.Join(tx.Put("k", "o", []byte("before")), tx.Put("k", "q", []byte("after")))
+	})
+	committed := make(chan error, 1)
+	i := 0
+	view(t, s, func(tx store.Tx) error {
+		return tx.Scan("k", "p/", func(k string, value []byte) error {
+			if k != key(i) || string(value) != strconv.Itoa(i) {
+				t.Fatalf("record %d of the scan = %q=%q, want %q=%d", i, k, value, key(i), i)
+			}
+			if got, err := tx.Get("k", key(n-1-i)); err != nil || string(got) != strconv.Itoa(n-1-i) {
+				t.Fatalf("Get(%s) during the scan = %q, %v", key(n-1-i), got, err)
+			}
+			if i == n/3 {
+				// Every record changes, one goes, one comes; a store that
+				// runs an Update only after the Views waits for this one.
+				go func() {
+					committed <- s.Update(t.Context(), func(tx store.Tx) error {
+						for j := range n {
+							if err := tx.Put("k", key(j), []byte("changed")); err != nil {
+								return err
+							}
+						}
+						return errors.Join(tx.Delete("k", key(n-1)), tx.Put("k", key(n), []byte("new")))
+					})
+				}()
+				select {
+				case err := <-committed:
+					committed <- err
+				case <-time.After(time.Second):
+				}
+			}
+			i++
+			return nil
+		})
+	})
+	if i != n {
+		t.Errorf("the scan visited %d records, want %d", i, n)
+	}
+	if err := <-committed; err != nil {
+		t.Fatalf("Update during the scan: %v", err)
+	}
+	wantValue(t, s, "k", key(0), "changed")
+	wantMissing(t, s, "k", key(n-1))
+	wantValue(t, s, "k", key(n), "new")
 }
 
 // changeAll makes every kind of write, for the rollback tests.
