@@ -59,6 +59,40 @@ func BenchmarkListUsersByEmail(b *testing.B) {
 	}
 }
 
+// BenchmarkListUsersPage measures a page of ListUsers without a filter
+// (60 users, the server's action without HTTP) in a pool of 100,000
+// users: the first page and one near the end of the list, alternating in
+// one loop. "x-first" is the deep page's time as a multiple of the
+// first's: the scan starts where the page token points, so it stays near
+// 1, and paging through all the users costs what their pages do.
+func BenchmarkListUsersPage(b *testing.B) {
+	for _, kind := range []string{"memory", "sqlite"} {
+		b.Run(kind, func(b *testing.B) {
+			bp := benchPool(b, kind, 100_000)
+			ctx := context.Background()
+			deep := encodePageToken("user98") // in key order, about 1,200 users from the end
+			page := func(token *string) time.Duration {
+				start := time.Now()
+				out, err := bp.s.listUsers(ctx, &caller{}, &cip.ListUsersInput{UserPoolId: aws.String(bp.poolID), PaginationToken: token})
+				took := time.Since(start)
+				if err != nil || len(out.Users) != 60 {
+					b.Fatalf("ListUsers: %v, %d users", err, len(out.Users))
+				}
+				return took
+			}
+			var tFirst, tDeep time.Duration
+			for b.Loop() {
+				tFirst += page(nil)
+				tDeep += page(&deep)
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(tFirst.Nanoseconds())/n, "ns/op-first")
+			b.ReportMetric(float64(tDeep.Nanoseconds())/n, "ns/op-deep")
+			b.ReportMetric(float64(tDeep)/float64(tFirst), "x-first")
+		})
+	}
+}
+
 // benchUsers is a server with a pool of n users, user<i>@example.com.
 type benchUsers struct {
 	s      *Server

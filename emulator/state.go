@@ -620,11 +620,8 @@ func (st *state) indexSearch(p *pool, owner string, u *user) error {
 // not match (which a consistent index never has) is skipped.
 func (st *state) searchUsers(p *pool, f *userFilter, after string, fn func(key string, u *user) error) error {
 	prefix := searchPrefix(p, f.attr, f.value, !f.prefix)
-	return st.tx.Scan(kindSearch, prefix, func(key string, _ []byte) error {
+	return st.tx.ScanAfter(kindSearch, prefix, afterKey(p.ID+"/", after), func(key string, _ []byte) error {
 		rel := strings.TrimPrefix(key, p.ID+"/")
-		if after != "" && rel <= after {
-			return nil
-		}
 		ukey, err := url.PathUnescape(key[strings.LastIndexByte(key, '/')+1:])
 		if err != nil {
 			return fmt.Errorf("search index entry %q: %w", key, err)
@@ -674,11 +671,8 @@ func (st *state) deleteUser(p *pool, u *user) error {
 // order, with their keys (for page tokens).
 func (st *state) scanUsers(p *pool, after string, fn func(ukey string, u *user) error) error {
 	prefix := p.ID + "/"
-	return st.tx.Scan(kindUser, prefix, func(key string, raw []byte) error {
+	return st.tx.ScanAfter(kindUser, prefix, afterKey(prefix, after), func(key string, raw []byte) error {
 		key = strings.TrimPrefix(key, prefix)
-		if after != "" && key <= after {
-			return nil // skipped before it is decoded: a later page passes them all
-		}
 		u := new(user)
 		if err := json.Unmarshal(raw, u); err != nil {
 			return fmt.Errorf("decoding %s record: %w", kindUser, err)
@@ -686,6 +680,15 @@ func (st *state) scanUsers(p *pool, after string, fn func(ukey string, u *user) 
 		u.indexed, u.searched = p.aliasesOf(u.Attributes), searchValues(u)
 		return fn(key, u)
 	})
+}
+
+// afterKey is the store key a page token names, relative to base: the
+// key the scan of the next page starts after ("" for the first page).
+func afterKey(base, after string) string {
+	if after == "" {
+		return ""
+	}
+	return base + after
 }
 
 // Sessions and refresh tokens.

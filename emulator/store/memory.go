@@ -349,44 +349,75 @@ func (tx *memoryTx) Delete(kind, key string) error {
 }
 
 func (tx *memoryTx) Scan(kind, prefix string, fn func(key string, value []byte) error) error {
-	var found []record // record is shared with the SQLite store
-	// visit adds p's records under prefix, and reports whether the next
-	// page may have more.
+	return tx.ScanAfter(kind, prefix, "", fn)
+}
+
+func (tx *memoryTx) ScanAfter(kind, prefix, after string, fn func(key string, value []byte) error) error {
+	// The committed records are visited in place, as the scan goes: pages
+	// are never modified, and an Update's writes, fn's among them, are
+	// kept aside until it commits. The writes this transaction made before
+	// the scan are merged in, in order, so that those fn makes do not
+	// change what it visits.
+	type pendingWrite struct {
+		key string
+		write
+	}
+	var pending []pendingWrite
+	for key, w := range tx.writes[kind] {
+		if strings.HasPrefix(key, prefix) && (after == "" || key > after) {
+			pending = append(pending, pendingWrite{key, w})
+		}
+	}
+	slices.SortFunc(pending, func(a, b pendingWrite) int { return strings.Compare(a.key, b.key) })
+
+	var err error // fn's, which ends the scan
+	emit := func(key, value string) {
+		err = fn(key, []byte(value))
+	}
+	// flush emits the pending writes before key, and reports whether one
+	// was written under key itself (which it then emits, or not if it is
+	// a deletion).
+	flush := func(key string) (written bool) {
+		for err == nil && len(pending) > 0 && pending[0].key <= key {
+			w := pending[0]
+			pending = pending[1:]
+			if !w.deleted {
+				emit(w.key, w.value)
+			}
+			written = w.key == key
+		}
+		return written
+	}
+	start := max(prefix, after)
+	// visit emits p's records under prefix after after, and reports
+	// whether the next page may have more.
 	visit := func(p page) bool {
-		for i := p.search(prefix); i < p.len(); i++ {
+		for i := p.search(start); i < p.len() && err == nil; i++ {
 			key := p.key(i)
 			if !strings.HasPrefix(key, prefix) {
 				return false
 			}
-			if _, written := tx.writes[kind][key]; !written {
-				found = append(found, record{key, []byte(p.value(i))})
+			if after != "" && key <= after {
+				continue // after itself
+			}
+			if !flush(key) && err == nil {
+				emit(key, p.value(i))
 			}
 		}
-		return true
+		return err == nil
 	}
 	if pages := tx.kinds[kind]; pages != nil {
-		if start := pageFor(pages, prefix); visit(start) {
-			pages.AscendGreaterOrEqual(start, func(p page) bool { return p.low == start.low || visit(p) })
+		if first := pageFor(pages, start); visit(first) {
+			pages.AscendGreaterOrEqual(first, func(p page) bool { return p.low == first.low || visit(p) })
 		}
 	}
-	overlay := false
-	for key, w := range tx.writes[kind] {
-		if !w.deleted && strings.HasPrefix(key, prefix) {
-			found, overlay = append(found, record{key, []byte(w.value)}), true
-		}
+	for err == nil && len(pending) > 0 {
+		flush(pending[len(pending)-1].key)
 	}
-	if overlay { // the committed records are in order already
-		slices.SortFunc(found, func(a, b record) int { return strings.Compare(a.key, b.key) })
+	if errors.Is(err, ErrStopScan) {
+		return nil
 	}
-	for _, r := range found {
-		if err := fn(r.key, r.value); err != nil {
-			if errors.Is(err, ErrStopScan) {
-				return nil
-			}
-			return err
-		}
-	}
-	return nil
+	return err
 }
 
 // lookup returns the record's value as this transaction sees it.

@@ -388,6 +388,10 @@ func (t *sqliteTx) Delete(kind, key string) error {
 const scanChunk = 256
 
 func (t *sqliteTx) Scan(kind, prefix string, fn func(key string, value []byte) error) error {
+	return t.ScanAfter(kind, prefix, "", fn)
+}
+
+func (t *sqliteTx) ScanAfter(kind, prefix, after string, fn func(key string, value []byte) error) error {
 	// A write transaction reads every record before fn runs, so that fn's
 	// writes do not change the records it visits. In a read-only one fn
 	// cannot write: the records are read a chunk at a time, all from the
@@ -399,6 +403,9 @@ func (t *sqliteTx) Scan(kind, prefix string, fn func(key string, value []byte) e
 		limit = 0
 	}
 	from, inclusive := prefix, true
+	if after != "" && after >= prefix {
+		from, inclusive = after, false
+	}
 	for {
 		records, err := t.scanFrom(kind, prefix, from, inclusive, limit)
 		if err != nil {

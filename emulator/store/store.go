@@ -63,4 +63,9 @@ type Tx interface {
 	// a read-only transaction, where fn cannot write, an implementation
 	// may read them as it goes, so that a scan stopped early reads less.)
 	Scan(kind, prefix string, fn func(key string, value []byte) error) error
+	// ScanAfter is Scan from the record after the key after: it visits
+	// the records of kind whose key starts with prefix and, unless after
+	// is empty, is greater than after. It costs the records it visits, not
+	// those it passes: a page of a list starts where the last one ended.
+	ScanAfter(kind, prefix, after string, fn func(key string, value []byte) error) error
 }

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ScanSeesOwnWrites", testScanSeesOwnWrites},
 		{"ScanCallbackUsesTx", testScanCallbackUsesTx},
 		{"ScanLongInView", testScanLongInView},
+		{"ScanAfter", testScanAfter},
 		{"UpdateErrorRollsBack", testUpdateErrorRollsBack},
 		{"UpdatePanicRollsBack", testUpdatePanicRollsBack},
 		{"ViewRejectsWrites", testViewRejectsWrites},
@@ -344,6 +345,77 @@ func testScanLongInView(t *testing.T, s store.Store) {
 	wantValue(t, s, "k", key(0), "changed")
 	wantMissing(t, s, "k", key(n-1))
 	wantValue(t, s, "k", key(n), "new")
+}
+
+// testScanAfter checks where ScanAfter starts: after the key it names,
+// present or not, within the prefix, over this transaction's own writes,
+// and across as many records as a store may read at once.
+func testScanAfter(t *testing.T, s store.Store) {
+	for _, k := range []string{"o", "p/a", "p/b", "p/c", "q/a"} {
+		put(t, s, "k", k, "1")
+	}
+	scanAfter := func(tx store.Tx, prefix, after string) []string {
+		var keys []string
+		if err := tx.ScanAfter("k", prefix, after, func(key string, _ []byte) error {
+			keys = append(keys, key)
+			return nil
+		}); err != nil {
+			t.Errorf("ScanAfter(k, %q, %q): %v", prefix, after, err)
+		}
+		return keys
+	}
+	for _, c := range []struct {
+		prefix, after string
+		want          []string
+	}{
+		{"p/", "", []string{"p/a", "p/b", "p/c"}},
+		{"p/", "p/a", []string{"p/b", "p/c"}},
+		{"p/", "p/aa", []string{"p/b", "p/c"}}, // no such key
+		{"p/", "o", []string{"p/a", "p/b", "p/c"}},
+		{"p/", "p/c", nil},
+		{"p/", "q", nil},
+		{"", "p/b", []string{"p/c", "q/a"}},
+	} {
+		view(t, s, func(tx store.Tx) error {
+			if got := scanAfter(tx, c.prefix, c.after); !slices.Equal(got, c.want) {
+				t.Errorf("ScanAfter(k, %q, %q) = %q, want %q", c.prefix, c.after, got, c.want)
+			}
+			return nil
+		})
+	}
+	update(t, s, func(tx store.Tx) error {
+		if err := errors.Join(tx.Put("k", "p/bb", []byte("2")), tx.Delete("k", "p/c"), tx.Put("k", "p/0", []byte("2"))); err != nil {
+			return err
+		}
+		if got, want := scanAfter(tx, "p/", "p/a"), []string{"p/b", "p/bb"}; !slices.Equal(got, want) {
+			t.Errorf("ScanAfter(k, p/, p/a) after writes = %q, want %q", got, want)
+		}
+		return nil
+	})
+
+	const n = 1000
+	update(t, s, func(tx store.Tx) error {
+		for i := range n {
+			if err := tx.Put("long", fmt.Sprintf("%04d", i), []byte("v")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx store.Tx) error {
+		i := 301
+		err := tx.ScanAfter("long", "", "0300", func(key string, _ []byte) error {
+			if want := fmt.Sprintf("%04d", i); key != want {
+				t.Fatalf("ScanAfter(long, \"\", 0300) visited %q, want %q", key, want)
+			}
+			i++
+			return nil
+		})
+		if i != n {
+			t.Errorf("ScanAfter(long, \"\", 0300) stopped before %04d, want %04d", i, n)
+		}
+		return err
+	})
 }
 
 // changeAll makes every kind of write, for the rollback tests.
