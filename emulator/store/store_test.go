@@ -10,7 +10,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/cognitokit/cognito/emulator/store"
 	"github.com/cognitokit/cognito/emulator/store/storetest"
@@ -100,6 +102,103 @@ func TestSQLiteReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Updates queued when Close is called each end, with nil (and their write
+// is on disk) or ErrClosed (and it is not): none is left waiting for the
+// group commit's writer once it has stopped, and Close waits for the
+// commit in progress.
+func TestSQLiteCloseDuringUpdates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	s := openSQLite(t, path)
+	hold, held := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- s.Update(t.Context(), func(tx store.Tx) error {
+			close(held)
+			<-hold
+			return tx.Put("k", "first", []byte("v"))
+		})
+	}()
+	<-held // the writer is busy until hold is closed: the others queue
+	const n = 64
+	results := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			results[i] = s.Update(t.Context(), func(tx store.Tx) error {
+				return tx.Put("k", fmt.Sprintf("%02d", i), []byte("v"))
+			})
+		})
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	time.Sleep(20 * time.Millisecond) // let Close begin
+	select {
+	case <-closed:
+		t.Error("Close returned while an Update was in progress")
+	default:
+	}
+	close(hold)
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Errorf("the Update in progress when Close was called = %v, want nil", err)
+	}
+
+	reopened := openSQLite(t, path)
+	defer reopened.Close()
+	if _, err := get(t, reopened, "k", "first"); err != nil {
+		t.Errorf("the Update in progress when Close was called is not on disk: %v", err)
+	}
+	for i, err := range results {
+		_, getErr := get(t, reopened, "k", fmt.Sprintf("%02d", i))
+		switch {
+		case err == nil && getErr != nil:
+			t.Errorf("Update %d returned nil but its record is missing after reopening: %v", i, getErr)
+		case errors.Is(err, store.ErrClosed) && getErr == nil:
+			t.Errorf("Update %d returned ErrClosed but its record was written", i)
+		case err != nil && !errors.Is(err, store.ErrClosed):
+			t.Errorf("Update %d = %v, want nil or ErrClosed", i, err)
+		}
+	}
+}
+
+// An Update whose context ends while it waits for the writer returns the
+// context's error without running.
+func TestSQLiteUpdateCanceledWhileQueued(t *testing.T) {
+	s := openSQLite(t, filepath.Join(t.TempDir(), "x.db"))
+	defer s.Close()
+	hold, held := make(chan struct{}), make(chan struct{})
+	go s.Update(t.Context(), func(store.Tx) error { close(held); <-hold; return nil })
+	<-held // the writer is busy until hold is closed
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	ran := false
+	go func() { done <- s.Update(ctx, func(store.Tx) error { ran = true; return nil }) }()
+	// Let it queue. (Canceled before it does, it is refused before it
+	// queues, which is right too; queued is the case under test.)
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	err := <-done
+	close(hold)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Update canceled while queued = %v, want context.Canceled", err)
+	}
+	if ran {
+		t.Error("the canceled Update ran")
+	}
+}
+
+func get(t *testing.T, s store.Store, kind, key string) (value []byte, err error) {
+	t.Helper()
+	err = s.View(t.Context(), func(tx store.Tx) error {
+		value, err = tx.Get(kind, key)
+		return err
+	})
+	return value, err
 }
 
 func TestSQLiteJournalModeWAL(t *testing.T) {
