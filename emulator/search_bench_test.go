@@ -93,6 +93,40 @@ func BenchmarkListUsersPage(b *testing.B) {
 	}
 }
 
+// BenchmarkDescribeUserPool measures DescribeUserPool (the server's
+// action, without HTTP), whose EstimatedNumberOfUsers counts the pool's
+// users, in a pool of 1,000 users and one of 100,000, alternating in one
+// loop; "x-1k" is the large pool's time as a multiple of the small one's.
+// The count reads no user record (Tx.Count), but it is still a walk over
+// the pool's users: on SQLite it grows with them.
+func BenchmarkDescribeUserPool(b *testing.B) {
+	for _, kind := range []string{"memory", "sqlite"} {
+		b.Run(kind, func(b *testing.B) {
+			small := benchPool(b, kind, 1_000)
+			large := benchPool(b, kind, 100_000)
+			ctx := context.Background()
+			describe := func(bp *benchUsers) time.Duration {
+				start := time.Now()
+				out, err := bp.s.describeUserPool(ctx, &caller{}, &cip.DescribeUserPoolInput{UserPoolId: aws.String(bp.poolID)})
+				took := time.Since(start)
+				if err != nil || out.UserPool.EstimatedNumberOfUsers != int32(bp.n) {
+					b.Fatalf("DescribeUserPool: %v", err)
+				}
+				return took
+			}
+			var tSmall, tLarge time.Duration
+			for b.Loop() {
+				tSmall += describe(small)
+				tLarge += describe(large)
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(tSmall.Nanoseconds())/n, "ns/op-1k")
+			b.ReportMetric(float64(tLarge.Nanoseconds())/n, "ns/op-100k")
+			b.ReportMetric(float64(tLarge)/float64(tSmall), "x-1k")
+		})
+	}
+}
+
 // benchUsers is a server with a pool of n users, user<i>@example.com.
 type benchUsers struct {
 	s      *Server

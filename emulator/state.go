@@ -306,9 +306,7 @@ func (st *state) deletePool(p *pool) error {
 
 // countUsers is the number of users in p.
 func (st *state) countUsers(p *pool) (int, error) {
-	n := 0
-	err := st.tx.Scan(kindUser, p.ID+"/", func(string, []byte) error { n++; return nil })
-	return n, err
+	return st.tx.Count(kindUser, p.ID+"/")
 }
 
 // Domains.
@@ -972,9 +970,7 @@ func (st *state) scanResourceServers(p *pool, after string, fn func(rs *resource
 
 // countResourceServers is the number of resource servers of p.
 func (st *state) countResourceServers(p *pool) (int, error) {
-	n := 0
-	err := st.tx.Scan(kindResource, p.ID+"/", func(string, []byte) error { n++; return nil })
-	return n, err
+	return st.tx.Count(kindResource, p.ID+"/")
 }
 
 // The outbox.

@@ -420,6 +420,48 @@ func (tx *memoryTx) ScanAfter(kind, prefix, after string, fn func(key string, va
 	return err
 }
 
+func (tx *memoryTx) Count(kind, prefix string) (int, error) {
+	n := 0
+	pages := tx.kinds[kind]
+	if pages != nil {
+		// count adds p's records under prefix, and reports whether the
+		// next page may have more.
+		count := func(p page) bool {
+			i := p.search(prefix)
+			if strings.HasPrefix(p.prefix, prefix) { // every key of p has prefix
+				n += p.len() - i
+				return true
+			}
+			for ; i < p.len(); i++ {
+				if !strings.HasPrefix(p.key(i), prefix) {
+					return false
+				}
+				n++
+			}
+			return true
+		}
+		if first := pageFor(pages, prefix); count(first) {
+			pages.AscendGreaterOrEqual(first, func(p page) bool { return p.low == first.low || count(p) })
+		}
+	}
+	for key, w := range tx.writes[kind] {
+		if !strings.HasPrefix(key, prefix) {
+			continue
+		}
+		committed := false
+		if pages != nil {
+			_, committed = pageFor(pages, key).get(key)
+		}
+		switch {
+		case committed && w.deleted:
+			n--
+		case !committed && !w.deleted:
+			n++
+		}
+	}
+	return n, nil
+}
+
 // lookup returns the record's value as this transaction sees it.
 func (tx *memoryTx) lookup(kind, key string) (string, bool) {
 	if w, ok := tx.writes[kind][key]; ok {

@@ -383,6 +383,24 @@ func (t *sqliteTx) Delete(kind, key string) error {
 	return nil
 }
 
+func (t *sqliteTx) Count(kind, prefix string) (int, error) {
+	tx, err := t.sql()
+	if err != nil {
+		return 0, fmt.Errorf("store: sqlite: count %s: %w", kind, err)
+	}
+	query := "SELECT count(*) FROM records WHERE kind = ? AND key >= ?"
+	args := []any{kind, prefix}
+	if end, ok := prefixEnd(prefix); ok {
+		query += " AND key < ?"
+		args = append(args, end)
+	}
+	var n int
+	if err := tx.QueryRowContext(t.ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: sqlite: count %s: %w", kind, err)
+	}
+	return n, nil
+}
+
 // scanChunk is how many records a Scan in a read-only transaction reads
 // at a time.
 const scanChunk = 256

@@ -68,4 +68,8 @@ type Tx interface {
 	// is empty, is greater than after. It costs the records it visits, not
 	// those it passes: a page of a list starts where the last one ended.
 	ScanAfter(kind, prefix, after string, fn func(key string, value []byte) error) error
+	// Count returns how many records of kind have a key that starts with
+	// prefix, including the writes this transaction made, without reading
+	// their values.
+	Count(kind, prefix string) (int, error)
 }

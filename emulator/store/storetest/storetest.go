@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ScanCallbackUsesTx", testScanCallbackUsesTx},
 		{"ScanLongInView", testScanLongInView},
 		{"ScanAfter", testScanAfter},
+		{"Count", testCount},
 		{"UpdateErrorRollsBack", testUpdateErrorRollsBack},
 		{"UpdatePanicRollsBack", testUpdatePanicRollsBack},
 		{"ViewRejectsWrites", testViewRejectsWrites},
@@ -416,6 +417,52 @@ func testScanAfter(t *testing.T, s store.Store) {
 		}
 		return err
 	})
+}
+
+// testCount counts records under prefixes, committed and this
+// transaction's own writes, across as many records as span pages.
+func testCount(t *testing.T, s store.Store) {
+	count := func(tx store.Tx, kind, prefix string, want int) {
+		t.Helper()
+		if n, err := tx.Count(kind, prefix); err != nil || n != want {
+			t.Errorf("Count(%s, %q) = %d, %v; want %d", kind, prefix, n, err, want)
+		}
+	}
+	view(t, s, func(tx store.Tx) error { count(tx, "k", "", 0); return nil })
+	update(t, s, func(tx store.Tx) error {
+		for i := range 1000 {
+			if err := tx.Put("k", fmt.Sprintf("p/%04d", i), []byte("v")); err != nil {
+				return err
+			}
+		}
+		return errors.Join(tx.Put("k", "o", []byte("v")), tx.Put("k", "q", []byte("v")), tx.Put("other", "p/1", []byte("v")))
+	})
+	view(t, s, func(tx store.Tx) error {
+		count(tx, "k", "p/", 1000)
+		count(tx, "k", "p/01", 100)
+		count(tx, "k", "p/0999", 1)
+		count(tx, "k", "p/1", 0)
+		count(tx, "k", "", 1002)
+		count(tx, "other", "", 1)
+		count(tx, "none", "", 0)
+		return nil
+	})
+	update(t, s, func(tx store.Tx) error {
+		err := errors.Join(
+			tx.Delete("k", "p/0000"), tx.Delete("k", "p/missing"), // one less
+			tx.Put("k", "p/0001", []byte("again")),                               // the same
+			tx.Put("k", "p/new", []byte("v")), tx.Put("k", "p/new", []byte("w")), // one more
+			tx.Put("k", "p/gone", []byte("v")), tx.Delete("k", "p/gone"), // the same
+			tx.Put("fresh", "x", []byte("v")),
+		)
+		count(tx, "k", "p/", 1000)
+		count(tx, "k", "p/000", 9)
+		count(tx, "k", "p/n", 1)
+		count(tx, "k", "p/g", 0)
+		count(tx, "fresh", "", 1)
+		return err
+	})
+	view(t, s, func(tx store.Tx) error { count(tx, "k", "p/", 1000); count(tx, "k", "p/n", 1); return nil })
 }
 
 // changeAll makes every kind of write, for the rollback tests.
