@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 
@@ -135,6 +136,13 @@ func migrate(ctx context.Context, db *sql.DB) error {
 // other, they stay serializable, and under load one sync serves many of
 // them. The queue is first come, first served (a channel's waiting senders
 // are), where database/sql hands a freed connection to a random waiter.
+//
+// The functions run on the writer's goroutine, one after the other, so the
+// transaction is never idle waiting for a caller to be scheduled. What
+// their goroutine would see is passed on to the caller's: a panic is
+// raised again there, and a function that ends the goroutine
+// (runtime.Goexit, as t.FailNow does) ends the caller's too, its group is
+// rolled back and a new writer takes over.
 type sqliteStore struct {
 	reader, writer *sql.DB
 	updates        chan *pendingUpdate // to the writer
@@ -154,11 +162,14 @@ type pendingUpdate struct {
 	result chan updateResult // buffered: the writer never waits on it
 }
 
-// updateResult is what an Update returns, or the value fn panicked with.
+// updateResult is what an Update returns, or the value fn panicked with,
+// or that fn ended its goroutine (runtime.Goexit, as t.FailNow does): the
+// Update then ends its caller's the same way.
 type updateResult struct {
 	err      error
 	panicked bool
 	panicVal any
+	exited   bool
 }
 
 // View runs fn in a read transaction that begins at fn's first read, so a
@@ -200,8 +211,11 @@ func (s *sqliteStore) Update(ctx context.Context, fn func(Tx) error) error {
 	// Once the writer has it, fn may be running: its answer is awaited
 	// whatever happens to ctx.
 	r := <-u.result
-	if r.panicked {
+	switch {
+	case r.panicked:
 		panic(r.panicVal)
+	case r.exited:
+		runtime.Goexit()
 	}
 	return r.err
 }
@@ -209,12 +223,12 @@ func (s *sqliteStore) Update(ctx context.Context, fn func(Tx) error) error {
 // write is the writer: it commits the Updates that come, in groups, until
 // the store is closed.
 func (s *sqliteStore) write() {
-	defer close(s.stopped)
 	for {
 		select {
 		case u := <-s.updates:
 			s.commitGroup(u)
 		case <-s.done:
+			close(s.stopped)
 			return
 		}
 	}
@@ -237,27 +251,44 @@ func (s *sqliteStore) commitGroup(first *pendingUpdate) {
 			u.result <- updateResult{err: err}
 		}
 	}
-	next := first
-	for n := 1; ; n++ {
-		ok, err := runInSavepoint(ctx, tx, next)
-		if err != nil {
-			// The transaction is unusable: nothing of the group is kept.
-			tx.Rollback()
-			answer(fmt.Errorf("store: sqlite: %w", err))
+	next, ran := first, false
+	defer func() {
+		if ran {
 			return
 		}
-		if ok {
-			kept = append(kept, next)
+		// next's function ended this goroutine (runtime.Goexit): the
+		// group is rolled back, next's caller ends the same way, and a
+		// new writer takes over.
+		tx.Rollback()
+		next.result <- updateResult{exited: true}
+		answer(errors.New("store: sqlite: rolled back with an Update whose function called runtime.Goexit"))
+		go s.write()
+	}()
+	err = func() error {
+		for n := 1; ; n++ {
+			ok, err := runInSavepoint(ctx, tx, next)
+			if err != nil {
+				return err
+			}
+			if ok {
+				kept = append(kept, next)
+			}
+			if n == maxGroup {
+				return nil
+			}
+			select {
+			case next = <-s.updates:
+			default:
+				return nil
+			}
 		}
-		if n == maxGroup {
-			break
-		}
-		select {
-		case next = <-s.updates:
-			continue
-		default:
-		}
-		break
+	}()
+	ran = true
+	if err != nil {
+		// The transaction is unusable: nothing of the group is kept.
+		tx.Rollback()
+		answer(fmt.Errorf("store: sqlite: %w", err))
+		return
 	}
 	if err := tx.Commit(); err != nil {
 		answer(fmt.Errorf("store: sqlite: commit: %w", err))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -39,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Count", testCount},
 		{"UpdateErrorRollsBack", testUpdateErrorRollsBack},
 		{"UpdatePanicRollsBack", testUpdatePanicRollsBack},
+		{"UpdateGoexitRollsBack", testUpdateGoexitRollsBack},
 		{"ViewRejectsWrites", testViewRejectsWrites},
 		{"ValuesAreCopies", testValuesAreCopies},
 		{"ConcurrentUpdates", testConcurrentUpdates},
@@ -512,6 +514,31 @@ func testUpdatePanicRollsBack(t *testing.T, s store.Store) {
 	wantRecords(t, s, "other")
 
 	// The store is still usable.
+	put(t, s, "k", "c", "3")
+	wantRecords(t, s, "k", "a=1", "b=2", "c=3")
+}
+
+// testUpdateGoexitRollsBack ends an Update's goroutine from inside its
+// function (runtime.Goexit, what t.FailNow does): its writes are not kept
+// and the store goes on, as after a panic.
+func testUpdateGoexitRollsBack(t *testing.T, s store.Store) {
+	put(t, s, "k", "a", "1")
+	put(t, s, "k", "b", "2")
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		_ = s.Update(t.Context(), func(tx store.Tx) error {
+			if err := changeAll(tx); err != nil {
+				t.Errorf("writes: %v", err)
+			}
+			runtime.Goexit()
+			return nil
+		})
+		t.Error("Update returned, want its goroutine to exit")
+	}()
+	<-exited
+	wantRecords(t, s, "k", "a=1", "b=2")
+	wantRecords(t, s, "other")
 	put(t, s, "k", "c", "3")
 	wantRecords(t, s, "k", "a=1", "b=2", "c=3")
 }
