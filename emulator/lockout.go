@@ -22,9 +22,9 @@ import (
 //
 // Reservations are kept in memory, not in the store: an attempt costs one
 // commit, not two, and one that ends without an outcome (a crash, a
-// challenge taken by a parallel answer) leaves no trace, having revealed
-// nothing. This assumes what the local Cognito does everywhere: one
-// Server owns its store.
+// commit that failed) leaves no trace, having revealed nothing: a sign-in
+// answers only once its outcome is committed. This assumes what the local
+// Cognito does everywhere: one Server owns its store.
 const (
 	freeSignInFailures = 5
 	maxLockout         = 15 * time.Minute
