@@ -279,6 +279,15 @@ type outcome struct {
 	g      *grant
 	device *types.NewDeviceMetadataType // a device to remember, with the tokens
 	source string                       // the sign-in's TokenGeneration_* trigger source
+	// signed, if set, brings the tokens signed while the transaction that
+	// decided them commits (signEarly).
+	signed <-chan signedTokens
+}
+
+// signedTokens are a sign-in's tokens, or why they could not be signed.
+type signedTokens struct {
+	tokens *types.AuthenticationResultType
+	err    error
 }
 
 // tokenSource is the PreTokenGeneration triggerSource of a sign-in that
@@ -335,11 +344,37 @@ func (s *Server) proceed(st *state, c *caller, u *user, prog progress) (*outcome
 	if err != nil {
 		return nil, err
 	}
-	return &outcome{u: u, sess: sess, g: g, device: device, source: prog.tokenSource()}, nil
+	o := &outcome{u: u, sess: sess, g: g, device: device, source: prog.tokenSource()}
+	s.signEarly(c, o)
+	return o, nil
+}
+
+// signEarly starts signing o's tokens while the transaction that decided
+// them is still to commit: the two RSA signatures, most of a sign-in's
+// time, then overlap the commit's sync to disk. The tokens are handed out
+// only once the commit has succeeded (finish runs after it); if it fails,
+// they are dropped. It does so only when nothing that must follow the
+// commit changes them: without a PostAuthentication trigger (called once
+// the sign-in is recorded, and able to refuse it) and a PreTokenGeneration
+// one (which changes the claims). o's user, session and grant are not
+// changed once proceed has returned them.
+func (s *Server) signEarly(c *caller, o *outcome) {
+	if c.pool.hasTrigger(triggerPostAuthentication) || c.pool.hasTrigger(triggerPreTokenGeneration) {
+		return
+	}
+	signed := make(chan signedTokens, 1)
+	t := s.tokenIssue(c, o.u, o.sess, o.g, o.source)
+	go func() {
+		// Without a trigger, signing needs no context: nothing to cancel.
+		tokens, err := s.issueTokens(context.Background(), t)
+		signed <- signedTokens{tokens, err}
+	}()
+	o.signed = signed
 }
 
 // finish answers a step of a sign-in: its challenge, or its tokens, signed
-// here, outside any transaction.
+// here, outside any transaction, or while the transaction that decided
+// them committed (signEarly).
 func (s *Server) finish(ctx context.Context, c *caller, o *outcome) (*authStep, error) {
 	if o.step != nil {
 		if err := s.deliverPending(ctx, c, o.step); err != nil {
@@ -354,7 +389,15 @@ func (s *Server) finish(ctx context.Context, c *caller, o *outcome) (*authStep, 
 		}
 		return nil, err
 	}
-	step, err := s.authenticated(ctx, c, o.u, o.sess, o.g, o.source)
+	var tokens *types.AuthenticationResultType
+	var err error
+	if o.signed != nil {
+		r := <-o.signed
+		tokens, err = r.tokens, r.err
+	} else {
+		tokens, err = s.issueTokens(ctx, s.tokenIssue(c, o.u, o.sess, o.g, o.source))
+	}
+	step, err := s.authenticatedWith(c, o.u, o.sess, tokens, err)
 	if err == nil {
 		step.result.NewDeviceMetadata = o.device
 	}
@@ -409,10 +452,21 @@ func (s *Server) grantFor(st *state, p *pool, u *user) (*grant, error) {
 // authenticated signs the tokens of a sign-in (outside any transaction);
 // source is the PreTokenGeneration trigger's triggerSource.
 func (s *Server) authenticated(ctx context.Context, c *caller, u *user, sess *session, g *grant, source string) (*authStep, error) {
-	tokens, err := s.issueTokens(ctx, &tokenIssue{
+	tokens, err := s.issueTokens(ctx, s.tokenIssue(c, u, sess, g, source))
+	return s.authenticatedWith(c, u, sess, tokens, err)
+}
+
+// tokenIssue is what the tokens of c's sign-in sess of u are signed from.
+func (s *Server) tokenIssue(c *caller, u *user, sess *session, g *grant, source string) *tokenIssue {
+	return &tokenIssue{
 		pool: c.pool, client: c.client, user: u, session: sess, grant: g, issuer: s.Issuer(c.baseURL, c.pool.ID),
 		source: source, metadata: c.metadata,
-	})
+	}
+}
+
+// authenticatedWith answers the sign-in sess of u with tokens, the
+// outcome of signing them (err).
+func (s *Server) authenticatedWith(c *caller, u *user, sess *session, tokens *types.AuthenticationResultType, err error) (*authStep, error) {
 	if err != nil {
 		return nil, err
 	}
