@@ -218,19 +218,21 @@ func (s *Server) signingInUser(ctx context.Context, c *caller, name, secretHash,
 // (DEVICE_KEY), if any. The caller releases a afterwards.
 func (s *Server) signIn(ctx context.Context, c *caller, a *attempt, right bool, deviceKey string) (*authStep, error) {
 	var next *outcome
-	err := s.update(ctx, func(st *state) error {
-		u, err := a.settle(st, right)
-		if err != nil {
+	err := a.end(func() error {
+		return s.update(ctx, func(st *state) error {
+			u, err := a.settle(st, right)
+			if err != nil {
+				return err
+			}
+			if !right {
+				return &commitThen{errIncorrectCredentials}
+			}
+			if err := signInStatus(u); err != nil {
+				return &commitThen{err}
+			}
+			next, err = s.proceed(st, c, u, progress{Admin: c.admin, ManagedLogin: c.managedLogin, DeviceKey: deviceKey})
 			return err
-		}
-		if !right {
-			return &commitThen{errIncorrectCredentials}
-		}
-		if err := signInStatus(u); err != nil {
-			return &commitThen{err}
-		}
-		next, err = s.proceed(st, c, u, progress{Admin: c.admin, ManagedLogin: c.managedLogin, DeviceKey: deviceKey})
-		return err
+		})
 	})
 	if err != nil {
 		return nil, err

@@ -183,11 +183,13 @@ func (s *Server) customChallenge(ctx context.Context, c *caller, a *challengeAns
 // reported to DefineAuthChallenge. The caller releases a afterwards.
 func (s *Server) customAfterPassword(ctx context.Context, c *caller, a *attempt, right bool, cs *customAuthState) (*authStep, error) {
 	var u *user
-	err := s.update(ctx, func(st *state) (err error) {
-		if u, err = a.settle(st, right); err == nil && !right {
-			err = &commitThen{errIncorrectCredentials}
-		}
-		return err
+	err := a.end(func() error {
+		return s.update(ctx, func(st *state) (err error) {
+			if u, err = a.settle(st, right); err == nil && !right {
+				err = &commitThen{errIncorrectCredentials}
+			}
+			return err
+		})
 	})
 	if err != nil {
 		return nil, err

@@ -32,28 +32,62 @@ const (
 
 // attempts are the password attempts in flight, by user.
 type attempts struct {
-	mu       sync.Mutex
-	inFlight map[string]int // pool ID and username key → attempts reserved
+	mu    sync.Mutex
+	users map[string]*userAttempts // by pool ID and username key, while in use
 }
 
-// attempt is one reserved password attempt of a user. Its outcome is
-// recorded with settle, in a write transaction, and the reservation ends
-// with release once that transaction has ended.
+// userAttempts are one user's attempts in flight. Its mutex is held while
+// the user's count is read and an attempt reserved, and while an attempt's
+// outcome is committed and its reservation ended: so a reservation sees
+// each other attempt either in flight or in the count, never in both, and
+// never in neither.
+type userAttempts struct {
+	mu       sync.Mutex
+	inFlight int
+	users    int // goroutines holding this entry; at 0 it leaves the map
+}
+
+// lockUser takes the attempts of the user under key, waiting for them to
+// be still, and returns them; unlockUser gives them back.
+func (s *Server) lockUser(key string) *userAttempts {
+	s.attempts.mu.Lock()
+	ua := s.attempts.users[key]
+	if ua == nil {
+		ua = &userAttempts{}
+		s.attempts.users[key] = ua
+	}
+	ua.users++
+	s.attempts.mu.Unlock()
+	ua.mu.Lock()
+	return ua
+}
+
+func (s *Server) unlockUser(key string, ua *userAttempts) {
+	ua.mu.Unlock()
+	s.attempts.mu.Lock()
+	defer s.attempts.mu.Unlock()
+	if ua.users--; ua.users == 0 && ua.inFlight == 0 {
+		delete(s.attempts.users, key)
+	}
+}
+
+// attempt is one reserved password attempt of a user. It ends with end,
+// which runs the write transaction that settles its outcome (settle), or,
+// on a path that ends before, with release.
 type attempt struct {
-	s    *Server
-	p    *pool
-	user *user // as read when the attempt was reserved
-	key  string
+	s     *Server
+	p     *pool
+	user  *user // as read when the attempt was reserved
+	key   string
+	ended bool
 }
 
 // reserveAttempt reserves one password attempt for the user named
-// username (its username, not an alias). The user is read while the
-// reservations are held still, so an attempt either sees another's
-// reservation or the outcome it recorded (settle commits before release).
+// username (its username, not an alias).
 func (s *Server) reserveAttempt(ctx context.Context, p *pool, username string) (*attempt, error) {
 	a := &attempt{s: s, p: p, key: p.ID + "\x00" + p.usernameKey(username)}
-	s.attempts.mu.Lock()
-	defer s.attempts.mu.Unlock()
+	ua := s.lockUser(a.key)
+	defer s.unlockUser(a.key, ua)
 	err := s.view(ctx, func(st *state) (err error) {
 		a.user, err = st.userByKey(p, p.usernameKey(username))
 		return err
@@ -64,7 +98,7 @@ func (s *Server) reserveAttempt(ctx context.Context, p *pool, username string) (
 	if err != nil {
 		return nil, err
 	}
-	n := s.attempts.inFlight[a.key]
+	n := ua.inFlight
 	// With n attempts in flight and all of them wrong, the user would be
 	// locked out from the count of freeSignInFailures on: the last of them
 	// would lock it. With none in flight a lock that has run out lets one
@@ -72,14 +106,42 @@ func (s *Server) reserveAttempt(ctx context.Context, p *pool, username string) (
 	if s.lockedOut(a.user) || (n > 0 && a.user.FailedSignIns+n >= freeSignInFailures) {
 		return nil, errPasswordAttempts
 	}
-	s.attempts.inFlight[a.key] = n + 1
+	ua.inFlight++
 	return a, nil
 }
 
+// end runs commit, the write transaction that settles the attempt, and
+// ends the reservation, the user's attempts held still meanwhile: a
+// reservation waits, then reads the count with this outcome in it.
+func (a *attempt) end(commit func() error) error {
+	ua := a.s.lockUser(a.key)
+	defer a.s.unlockUser(a.key, ua)
+	defer a.drop(ua)
+	return commit()
+}
+
+// release ends the reservation of an attempt that ends without an outcome
+// (an error before its transaction); after end it does nothing.
+func (a *attempt) release() {
+	if a.ended {
+		return
+	}
+	ua := a.s.lockUser(a.key)
+	defer a.s.unlockUser(a.key, ua)
+	a.drop(ua)
+}
+
+func (a *attempt) drop(ua *userAttempts) {
+	if !a.ended {
+		a.ended = true
+		ua.inFlight--
+	}
+}
+
 // settle records the attempt's outcome in st, the write transaction that
-// ends it: a wrong password is counted, a right one clears the count. It
-// returns the user as st has it now; a user deleted meanwhile fails as a
-// wrong password.
+// ends it (see end): a wrong password is counted, a right one clears the
+// count. It returns the user as st has it now; a user deleted meanwhile
+// fails as a wrong password.
 func (a *attempt) settle(st *state, right bool) (*user, error) {
 	u, err := st.userByKey(a.p, a.p.usernameKey(a.user.Username))
 	if isNotFound(err) {
@@ -97,18 +159,6 @@ func (a *attempt) settle(st *state, right bool) (*user, error) {
 		clearFailures(u)
 	}
 	return u, st.putUser(a.p, u)
-}
-
-// release ends the reservation, after the transaction that settled it
-// (or failed to) has ended.
-func (a *attempt) release() {
-	a.s.attempts.mu.Lock()
-	defer a.s.attempts.mu.Unlock()
-	if n := a.s.attempts.inFlight[a.key] - 1; n > 0 {
-		a.s.attempts.inFlight[a.key] = n
-	} else {
-		delete(a.s.attempts.inFlight, a.key)
-	}
 }
 
 func (s *Server) recordFailedSignIn(u *user) {
@@ -136,9 +186,11 @@ func (s *Server) checkPassword(ctx context.Context, p *pool, username, password 
 	}
 	defer a.release()
 	right := passwordMatches(p.ID, a.user, password)
-	err = s.update(ctx, func(st *state) error {
-		_, err := a.settle(st, right)
-		return err
+	err = a.end(func() error {
+		return s.update(ctx, func(st *state) error {
+			_, err := a.settle(st, right)
+			return err
+		})
 	})
 	return right, err
 }

@@ -96,7 +96,7 @@ func New(ctx context.Context, st store.Store, opts ...Option) (*Server, error) {
 		newKey: func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) },
 		keys:   make(map[string]*signingKey),
 
-		attempts: attempts{inFlight: make(map[string]int)},
+		attempts: attempts{users: make(map[string]*userAttempts)},
 
 		phantomKey: newPhantomKey(),
 	}
