@@ -164,7 +164,7 @@ func (s *Server) passwordAuth(ctx context.Context, c *caller, params map[string]
 		return nil, err
 	}
 	defer a.release()
-	return s.signIn(ctx, c, a, passwordMatches(c.pool.ID, a.user, password), params["DEVICE_KEY"])
+	return s.signIn(ctx, c, a, passwordMatches(c.pool.ID, a.user, password), params["DEVICE_KEY"], nil)
 }
 
 // signingInUser finds the user a sign-in names, after checking the
@@ -215,11 +215,18 @@ func (s *Server) signingInUser(ctx context.Context, c *caller, name, secretHash,
 // password is counted and fails; a right one clears the count and gives
 // tokens, or the NEW_PASSWORD_REQUIRED challenge, or the error the user's
 // state calls for. deviceKey is the remembered device the client named
-// (DEVICE_KEY), if any. The caller releases a afterwards.
-func (s *Server) signIn(ctx context.Context, c *caller, a *attempt, right bool, deviceKey string) (*authStep, error) {
+// (DEVICE_KEY), if any. take, if set, runs first in the transaction: it
+// takes the challenge answered (srp.go); if it fails, nothing is settled.
+// The caller releases a afterwards.
+func (s *Server) signIn(ctx context.Context, c *caller, a *attempt, right bool, deviceKey string, take func(*state) error) (*authStep, error) {
 	var next *outcome
 	err := a.end(func() error {
 		return s.update(ctx, func(st *state) error {
+			if take != nil {
+				if err := take(st); err != nil {
+					return err
+				}
+			}
 			u, err := a.settle(st, right)
 			if err != nil {
 				return err

@@ -94,16 +94,43 @@ func (s *Server) takeChallenge(st *state, c *caller, name, session string, u *us
 	if err != nil {
 		return nil, err
 	}
-	if rec.Name != name || rec.ClientID != c.client.ID || rec.Progress.Admin != c.admin || rec.Progress.ManagedLogin != c.managedLogin {
-		return nil, errInvalidSession
-	}
-	if s.now().After(rec.Expires) {
-		return nil, &commitThen{errExpiredSession}
-	}
-	if !rec.NoSuchUser && (u == nil || c.pool.usernameKey(u.Username) != rec.UsernameKey) {
-		return nil, errInvalidSession
+	switch err := s.checkChallenge(c, name, rec, u); {
+	case err == errExpiredSession:
+		return nil, &commitThen{err} // an expired challenge goes
+	case err != nil:
+		return nil, err
 	}
 	return rec, nil
+}
+
+// peekChallenge is takeChallenge without taking the challenge, for a read
+// transaction: an expired one is errExpiredSession, which only
+// takeChallenge removes.
+func (s *Server) peekChallenge(st *state, c *caller, name, session string, u *user) (*challengeRecord, error) {
+	rec, err := st.challenge(c.pool, hashToken(session))
+	if isNotFound(err) {
+		return nil, errInvalidSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rec, s.checkChallenge(c, name, rec, u)
+}
+
+// checkChallenge refuses rec as the challenge named of c's sign-in of u
+// if it is another client's or another challenge's, expired or u's no
+// longer.
+func (s *Server) checkChallenge(c *caller, name string, rec *challengeRecord, u *user) error {
+	if rec.Name != name || rec.ClientID != c.client.ID || rec.Progress.Admin != c.admin || rec.Progress.ManagedLogin != c.managedLogin {
+		return errInvalidSession
+	}
+	if s.now().After(rec.Expires) {
+		return errExpiredSession
+	}
+	if !rec.NoSuchUser && (u == nil || c.pool.usernameKey(u.Username) != rec.UsernameKey) {
+		return errInvalidSession
+	}
+	return nil
 }
 
 // challengeAnswer is an answer to a challenge, from

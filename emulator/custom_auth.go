@@ -180,11 +180,15 @@ func (s *Server) customChallenge(ctx context.Context, c *caller, a *challengeAns
 // customAfterPassword goes on from the PASSWORD_VERIFIER of a custom
 // sign-in with SRP first, whose attempt a is: a wrong password is counted
 // and fails, as in USER_SRP_AUTH; a right one clears the count and is
-// reported to DefineAuthChallenge. The caller releases a afterwards.
-func (s *Server) customAfterPassword(ctx context.Context, c *caller, a *attempt, right bool, cs *customAuthState) (*authStep, error) {
+// reported to DefineAuthChallenge. take runs first in the transaction, as
+// in signIn. The caller releases a afterwards.
+func (s *Server) customAfterPassword(ctx context.Context, c *caller, a *attempt, right bool, cs *customAuthState, take func(*state) error) (*authStep, error) {
 	var u *user
 	err := a.end(func() error {
 		return s.update(ctx, func(st *state) (err error) {
+			if err := take(st); err != nil {
+				return err
+			}
 			if u, err = a.settle(st, right); err == nil && !right {
 				err = &commitThen{errIncorrectCredentials}
 			}

@@ -33,8 +33,10 @@ type Server struct {
 	// holds the encoded records read on almost every call (readcache.go).
 	decoded decodedRecords
 	cache   readCache
-	// attempts are the password attempts in flight (lockout.go).
-	attempts attempts
+	// attempts are the password attempts in flight (lockout.go), and
+	// answering the verifier challenges being answered (srp.go).
+	attempts  attempts
+	answering challengeClaims
 
 	// iam, when set, are the only credentials whose SigV4 signatures the
 	// administrator's actions accept.

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"math/big"
 	"strings"
+	"sync"
 
 	"github.com/cognitokit/cognito/internal/srp"
 )
@@ -111,10 +112,11 @@ func newPhantomKey() []byte {
 	return key
 }
 
-// passwordVerifier checks the client's answer to PASSWORD_VERIFIER. The
-// challenge is consumed, and the attempt counted, in one transaction
-// before the proof is checked: of concurrent replays of one answer exactly
-// one is evaluated.
+// passwordVerifier checks the client's answer to PASSWORD_VERIFIER. Of
+// concurrent answers to one challenge one only is evaluated: it claims the
+// challenge (the others find it answered), reserves the attempt, checks
+// the proof, and takes the challenge in the transaction that settles the
+// attempt and signs the user in — one commit.
 func (s *Server) passwordVerifier(ctx context.Context, c *caller, in *challengeAnswer) (*authStep, error) {
 	r := in.responses
 	claim, err := readSRPClaim(c, r)
@@ -134,44 +136,84 @@ func (s *Server) passwordVerifier(ctx context.Context, c *caller, in *challengeA
 	if err != nil {
 		return nil, err
 	}
-	var rec *challengeRecord
-	take := func(st *state) (err error) {
-		rec, err = s.takeChallenge(st, c, "PASSWORD_VERIFIER", string(block), named)
+	take := func(st *state) error {
+		rec, err := s.takeChallenge(st, c, "PASSWORD_VERIFIER", string(block), named)
 		if err == nil && rec.NoSuchUser {
 			return &commitThen{errIncorrectCredentials}
 		}
 		return err
 	}
-	if named == nil {
-		// Only a phantom challenge can be answered for an unknown user;
-		// taking it fails as a wrong password would.
-		err := s.update(ctx, take)
-		if err == nil {
-			err = errInvalidSession
+	var rec *challengeRecord
+	if named != nil {
+		err = s.view(ctx, func(st *state) (err error) {
+			rec, err = s.peekChallenge(st, c, "PASSWORD_VERIFIER", string(block), named)
+			return err
+		})
+	}
+	switch {
+	case named == nil || err == errExpiredSession || (err == nil && rec.NoSuchUser):
+		// Only a phantom challenge can be answered for an unknown user (or
+		// one created since); taking it fails as a wrong password would.
+		// An expired challenge is removed.
+		if err := s.update(ctx, take); err != nil {
+			return nil, err
 		}
+		return nil, errInvalidSession
+	case err != nil:
 		return nil, err
 	}
-	// The challenge is taken before the attempt is reserved, so of racing
-	// answers to it one only is evaluated.
-	if err := s.update(ctx, take); err != nil {
-		return nil, err
+	hash := hashToken(string(block))
+	if !s.answering.claim(hash) {
+		return nil, errInvalidSession
 	}
+	defer s.answering.unclaim(hash)
 	a, err := s.reserveAttempt(ctx, p, named.Username)
 	if err != nil {
+		// Refused (locked out): the challenge is used up all the same. If
+		// taking it fails (it expired meanwhile), the answer is the same.
+		_ = s.update(ctx, take)
 		return nil, err
 	}
 	defer a.release()
 	u := a.user
-	key, err := srp.RestoreServerChallenge(rec.SRPb, rec.SRPB).Key(rec.SRPA, u.Verifier)
+	var key []byte
+	key, err = srp.RestoreServerChallenge(rec.SRPb, rec.SRPB).Key(rec.SRPA, u.Verifier)
 	ok := err == nil && hmac.Equal(signature, srp.Signature(key, srp.PoolName(p.ID), u.Username, block, timestamp))
 	if rec.Custom != nil {
-		return s.customAfterPassword(ctx, c, a, ok, rec.Custom)
+		return s.customAfterPassword(ctx, c, a, ok, rec.Custom, take)
 	}
 	deviceKey := rec.Progress.DeviceKey
 	if r["DEVICE_KEY"] != "" { // named again (or only) in the answer, as amazon-cognito-identity-js does
 		deviceKey = r["DEVICE_KEY"]
 	}
-	return s.signIn(ctx, c, a, ok, deviceKey)
+	return s.signIn(ctx, c, a, ok, deviceKey, take)
+}
+
+// challengeClaims are the challenges being answered, by their session's
+// hash, in this process (see passwordVerifier).
+type challengeClaims struct {
+	mu      sync.Mutex
+	claimed map[string]bool
+}
+
+// claim claims the challenge of hash, unless it is claimed already.
+func (cc *challengeClaims) claim(hash string) bool {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.claimed[hash] {
+		return false
+	}
+	if cc.claimed == nil {
+		cc.claimed = make(map[string]bool)
+	}
+	cc.claimed[hash] = true
+	return true
+}
+
+func (cc *challengeClaims) unclaim(hash string) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	delete(cc.claimed, hash)
 }
 
 // srpClaim is a client's answer to a verifier challenge

@@ -182,7 +182,7 @@ func (s *Server) startFirstFactor(ctx context.Context, c *caller, username, fact
 		if params["DEVICE_KEY"] != "" {
 			deviceKey = params["DEVICE_KEY"]
 		}
-		return s.signIn(ctx, c, a, passwordMatches(p.ID, a.user, password), deviceKey)
+		return s.signIn(ctx, c, a, passwordMatches(p.ID, a.user, password), deviceKey, nil)
 	case firstPasswordSRP:
 		// Checked as srpAuth checks it, before a SELECT_CHALLENGE is taken.
 		srpA := params["SRP_A"]
