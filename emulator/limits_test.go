@@ -41,7 +41,7 @@ func TestChallengeAnswerSingleUse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		const replays = 20
+		const replays = 64
 		errs := parallel(replays, func(int) error {
 			out, err := respondPasswordVerifier(t, srv, answer)
 			if err == nil && out.AuthenticationResult == nil {
