@@ -70,6 +70,17 @@ func (s *Server) checkAccess(w http.ResponseWriter, r *http.Request) bool {
 				Message: "This local Cognito serves " + localPrefix + "/ and the administrator's actions only to a loopback Host or its public URL (--public-url); " + truncate(r.Host, 64) + " is neither."})
 			return false
 		}
+		// A page of any site may call the API (CORS lets any origin by
+		// default), and when no signature is verified a well-formed one
+		// runs an administrator's action: so, unless signatures are
+		// verified (--iam) or CORS names the origins it lets in, a signed
+		// call from a browser page must come from a loopback origin or
+		// the public URL's.
+		if signed && s.iam == nil && s.corsOrigins == nil && s.foreignOrigin(r) {
+			writeError(w, &apiError{Status: http.StatusForbidden, Type: excNotAuthorized,
+				Message: "This local Cognito runs the administrator's actions for browser pages of a loopback origin or its public URL only (or those of --cors-origins); " + truncate(r.Header.Get("Origin"), 64) + " is neither."})
+			return false
+		}
 		return true
 	}
 	if !local {
@@ -111,7 +122,23 @@ func (s *Server) foreignHost(r *http.Request) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	host = strings.Trim(host, "[]")
+	return s.foreignHostname(strings.Trim(host, "[]"))
+}
+
+// foreignOrigin reports whether r comes from a browser page (it has an
+// Origin) whose host is neither loopback nor the public URL's.
+func (s *Server) foreignOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err != nil || s.foreignHostname(u.Hostname()) // "null" has no host
+}
+
+// foreignHostname reports whether host is neither a loopback name or
+// address nor the host of the server's public URL.
+func (s *Server) foreignHostname(host string) bool {
 	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
 		return false
 	}

@@ -231,6 +231,28 @@ func TestRebindingGuard(t *testing.T) {
 		t.Errorf("a signed call from a foreign Host: %d %s", rec.Code, rec.Body)
 	}
 
+	// A signed call from a page of another site is refused (CORS would
+	// let the page send it, and no signature is verified), from a page
+	// of a loopback origin or from no page at all it runs.
+	for origin, want := range map[string]int{
+		"https://evil.example": http.StatusForbidden, "null": http.StatusForbidden,
+		"http://localhost:5173": http.StatusOK, "http://127.0.0.1:3000": http.StatusOK, "": http.StatusOK,
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"UserPoolId":"`+srv.UserPoolID+`"}`))
+		req.Host = "127.0.0.1:9229"
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=x/20261201/eu-west-1/cognito-idp/aws4_request, SignedHeaders=host, Signature="+strings.Repeat("0", 64))
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.ListUsers")
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		rec := httptest.NewRecorder()
+		srv.Emulator.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("a signed call from Origin %q: %d %s, want %d", origin, rec.Code, rec.Body, want)
+		}
+	}
+
 	// The public URL's host is this server's.
 	pub := cognitotest.NewServer(t, cognitotest.WithServerOptions(emulator.WithBaseURL("http://cognito.internal:9229")))
 	req = httptest.NewRequest(http.MethodGet, "/_local/messages", nil)

@@ -44,7 +44,7 @@ type attempts struct {
 type userAttempts struct {
 	mu       sync.Mutex
 	inFlight int
-	users    int // goroutines holding this entry; at 0 it leaves the map
+	holders  int // goroutines holding this entry; at 0 it leaves the map
 }
 
 // lockUser takes the attempts of the user under key, waiting for them to
@@ -56,7 +56,7 @@ func (s *Server) lockUser(key string) *userAttempts {
 		ua = &userAttempts{}
 		s.attempts.users[key] = ua
 	}
-	ua.users++
+	ua.holders++
 	s.attempts.mu.Unlock()
 	ua.mu.Lock()
 	return ua
@@ -66,7 +66,7 @@ func (s *Server) unlockUser(key string, ua *userAttempts) {
 	ua.mu.Unlock()
 	s.attempts.mu.Lock()
 	defer s.attempts.mu.Unlock()
-	if ua.users--; ua.users == 0 && ua.inFlight == 0 {
+	if ua.holders--; ua.holders == 0 && ua.inFlight == 0 {
 		delete(s.attempts.users, key)
 	}
 }
