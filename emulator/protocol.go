@@ -287,10 +287,11 @@ func writeRaw(w http.ResponseWriter, contentType string, status int, body []byte
 	w.Write(body)
 }
 
-// truncate shortens s to at most n bytes, for echoing input in messages.
+// truncate shortens s to at most n bytes, for echoing input in messages,
+// never splitting a character (a cut one is dropped whole).
 func truncate(s string, n int) string {
 	if len(s) > n {
-		return s[:n] + "..."
+		return strings.ToValidUTF8(s[:n], "") + "..."
 	}
 	return s
 }

@@ -1,5 +1,8 @@
 package emulator
 
+// Tests of the server's internals that its API cannot reach: the claim on a
+// verifier challenge being answered, and truncate.
+
 import (
 	"context"
 	"crypto/rand"
@@ -99,5 +102,23 @@ func TestVerifierAnswerClaimed(t *testing.T) {
 	}
 	if err := respond(); err == nil || err.Message != "Invalid session for the user." {
 		t.Errorf("the answer again = %v, want an invalid session", err)
+	}
+}
+
+// truncate, which echoes input into messages, never splits a character.
+func TestTruncateKeepsCharactersWhole(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"abcdef", 3, "abc..."},
+		{"aé", 2, "a..."}, // byte 2 is inside the é
+		{"éé", 4, "éé"},
+	} {
+		if got := truncate(c.s, c.n); got != c.want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+		}
 	}
 }
