@@ -104,9 +104,13 @@ func (s *Server) decodeToken(r *http.Request, v *dashToken) error {
 	}
 	v.Use, _ = claims["token_use"].(string)
 	iss, _ := claims["iss"].(string)
-	v.PoolID = iss[strings.LastIndexByte(iss, '/')+1:]
+	poolID, ours := s.issuerPool(iss)
+	v.PoolID = poolID
 	return s.view(r.Context(), func(st *state) error {
 		v.Verdict, v.Detail = s.verifyPasted(st, v, header.Alg, header.Kid, claims)
+		if v.Verdict == tokenValid && !ours {
+			v.Verdict, v.Detail = tokenRefused, "Signed by the key of pool "+poolID+" and within its validity, but its issuer is not the one this server gives its tokens now."
+		}
 		return nil
 	})
 }

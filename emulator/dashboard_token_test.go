@@ -14,6 +14,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognitokit/cognito/cognitotest"
+	"github.com/cognitokit/cognito/emulator"
+	"github.com/cognitokit/cognito/emulator/store"
 )
 
 var verdictOf = regexp.MustCompile(`id="verdict">([^<]*)<`)
@@ -40,7 +42,8 @@ func (d *dashboard) decode(raw string) (string, *dashResponse) {
 func TestDashboardToken(t *testing.T) {
 	t.Parallel()
 	clk := newClock()
-	srv := cognitotest.NewServer(t, cognitotest.WithClock(clk.Now))
+	st := store.NewMemory()
+	srv := cognitotest.NewServer(t, cognitotest.WithClock(clk.Now), cognitotest.WithStore(st))
 	signUpConfirmed(t, srv, "ana", password)
 	signUpConfirmed(t, srv, "bob", password)
 	tokens := signIn(t, srv, "ana", password)
@@ -94,6 +97,13 @@ func TestDashboardToken(t *testing.T) {
 			continue
 		}
 		p.mustShow(t, tc.shows...)
+	}
+
+	// Under another issuer (the same store, a server with a public URL now)
+	// the pool's own signature is not enough.
+	moved := restarted(t, srv, st, emulator.WithClock(clk.Now), emulator.WithBaseURL("http://cognito.internal:9229"))
+	if verdict, p := newDashboard(t, moved).decode(id); verdict != "refused" {
+		t.Errorf("an ID token of another issuer: %q\n%s", verdict, p.body)
 	}
 
 	clk.Advance(2 * time.Hour)

@@ -413,9 +413,10 @@ func serverWithLog(t *testing.T, opts ...cognitotest.Option) (*cognitotest.Serve
 // restarted is srv restarted on its store st: a new server on the same
 // records (as after a restart on data another version wrote), served on a
 // new loopback port. The copy it returns names the same pool and client.
-func restarted(t testing.TB, srv *cognitotest.Server, st store.Store) *cognitotest.Server {
+func restarted(t testing.TB, srv *cognitotest.Server, st store.Store, opts ...emulator.Option) *cognitotest.Server {
 	t.Helper()
-	em, err := emulator.New(t.Context(), st, emulator.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	opts = append([]emulator.Option{emulator.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}, opts...)
+	em, err := emulator.New(t.Context(), st, opts...)
 	if err != nil {
 		t.Fatalf("restarting on the store: %v", err)
 	}
