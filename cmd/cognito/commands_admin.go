@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
@@ -542,7 +543,7 @@ func describeAdminUser(a *app, u *cognito.User) string {
 		lines = append(lines, attrs)
 	}
 	if len(u.UserMFASettings) > 0 {
-		lines = append(lines, a.tr("  MFA: %s (preferred: %s)", strings.Join(u.UserMFASettings, ", "), or(u.PreferredMFA, a.tr("none"))))
+		lines = append(lines, a.tr("  MFA: %s (preferred: %s)", strings.Join(u.UserMFASettings, ", "), cmp.Or(u.PreferredMFA, a.tr("none"))))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -570,11 +571,3 @@ func describeGroup(a *app, g *cognito.Group) string {
 
 // date formats a time for people, in UTC to the second.
 func date(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
-
-// or is s, or else fallback when s is empty.
-func or(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
-}

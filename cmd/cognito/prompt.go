@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -169,21 +170,11 @@ func (a *app) readAnswerWith(ctx context.Context, fromStdin bool, stdinFlag stri
 func (a *app) readChoice(ctx context.Context, fromStdin bool, question phrase, options []string) (string, error) {
 	for attempt := 1; ; attempt++ {
 		answer, err := a.readAnswer(ctx, fromStdin, question)
-		if err != nil || fromStdin || attempt == maxAttempts || containsFold(options, answer) {
+		if err != nil || fromStdin || attempt == maxAttempts || slices.ContainsFunc(options, func(o string) bool { return strings.EqualFold(o, answer) }) {
 			return answer, err
 		}
 		a.say("Answer one of %s.\n", strings.Join(options, ", "))
 	}
-}
-
-// containsFold reports whether options holds s, ignoring case.
-func containsFold(options []string, s string) bool {
-	for _, o := range options {
-		if strings.EqualFold(o, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // readNewPassword is readPassword for a password being chosen: at a prompt
