@@ -1,9 +1,8 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
-	"maps"
-	"math/big"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -184,21 +183,31 @@ func (s *Server) startFirstFactor(ctx context.Context, c *caller, username, fact
 		}
 		return s.signIn(ctx, c, a, passwordMatches(p.ID, a.user, password), deviceKey, nil)
 	case firstPasswordSRP:
-		// Checked as srpAuth checks it, before a SELECT_CHALLENGE is taken.
-		srpA := params["SRP_A"]
-		if a, ok := new(big.Int).SetString(srpA, 16); len(srpA) > 2048 || !ok || a.Sign() <= 0 {
-			return nil, invalidParameter("Missing or invalid parameter SRP_A")
+		srpA, err := readSRPA(params) // before a SELECT_CHALLENGE is taken
+		if err != nil {
+			return nil, err
 		}
 		if take != nil {
 			if err := s.update(ctx, before); err != nil {
 				return nil, err
 			}
 		}
-		srpParams := maps.Clone(params)
-		if srpParams["DEVICE_KEY"] == "" && prog.DeviceKey != "" {
-			srpParams["DEVICE_KEY"] = prog.DeviceKey
+		// The user was found (and PreAuthentication called) when the
+		// sign-in started; it is read again for its verifier.
+		var u *user
+		err = s.view(ctx, func(st *state) (err error) {
+			u, err = st.userByKey(p, p.usernameKey(username))
+			return err
+		})
+		switch {
+		case isNotFound(err):
+			return nil, errIncorrectCredentials
+		case err != nil:
+			return nil, err
+		case s.lockedOut(u):
+			return nil, errPasswordAttempts
 		}
-		return s.srpAuth(ctx, c, srpParams)
+		return s.verifierChallenge(ctx, c, username, srpA, cmp.Or(params["DEVICE_KEY"], prog.DeviceKey), u, nil)
 	}
 	var step *authStep
 	err := s.update(ctx, func(st *state) error {

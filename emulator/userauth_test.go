@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -568,4 +570,29 @@ func TestUserAuthAdmin(t *testing.T) {
 			t.Fatalf("AdminRespondToAuthChallenge EMAIL_OTP: %+v, %v", res, err)
 		}
 	})
+}
+
+// A choice-based sign-in that goes straight to PASSWORD_SRP calls
+// PreAuthentication once, as any sign-in does.
+func TestUserAuthPasswordSRPPreAuthenticationOnce(t *testing.T) {
+	var pre recorder
+	srv := cognitotest.NewServer(t, cognitotest.WithTrigger(cognitotest.PreAuthentication,
+		recorded(&pre, func(context.Context, *events.CognitoEventUserPoolsPreAuthentication) error { return nil })))
+	poolIn := uaPoolInput()
+	poolIn.LambdaConfig = &types.LambdaConfigType{PreAuthentication: aws.String(cognitotest.TriggerARN(cognitotest.PreAuthentication))}
+	ua := uaServer(t, srv, poolIn, false)
+	uaUser(t, ua, "ana", "")
+	before := pre.count()
+	a := make([]byte, 32)
+	rand.Read(a)
+	out, err := userAuth(t, ua, "ana", map[string]string{"PREFERRED_CHALLENGE": "PASSWORD_SRP", "SRP_A": hex.EncodeToString(srp.ClientPublic(a))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ChallengeName != types.ChallengeNameTypePasswordVerifier {
+		t.Fatalf("challenge = %q, want PASSWORD_VERIFIER", out.ChallengeName)
+	}
+	if n := pre.count() - before; n != 1 {
+		t.Errorf("PreAuthentication was called %d times, want 1", n)
+	}
 }
