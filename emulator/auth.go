@@ -392,11 +392,7 @@ func (s *Server) finish(ctx context.Context, c *caller, o *outcome) (*authStep, 
 		return o.step, nil
 	}
 	if err := s.postAuthentication(ctx, c, o.u, o.device != nil); err != nil {
-		// No tokens: the sign-in it started ends.
-		if endErr := s.update(ctx, func(st *state) error { return st.deleteSession(o.sess) }); endErr != nil {
-			return nil, endErr
-		}
-		return nil, err
+		return nil, s.endSignIn(ctx, o.sess, err)
 	}
 	var tokens *types.AuthenticationResultType
 	var err error
@@ -406,11 +402,24 @@ func (s *Server) finish(ctx context.Context, c *caller, o *outcome) (*authStep, 
 	} else {
 		tokens, err = s.issueTokens(ctx, s.tokenIssue(c, o.u, o.sess, o.g, o.source))
 	}
-	step, err := s.authenticatedWith(c, o.u, o.sess, tokens, err)
+	if err != nil {
+		return nil, s.endSignIn(ctx, o.sess, err)
+	}
+	step, err := s.authenticatedWith(c, o.u, o.sess, tokens, nil)
 	if err == nil {
 		step.result.NewDeviceMetadata = o.device
 	}
 	return step, err
+}
+
+// endSignIn ends the sign-in sess, just started, that gives no tokens
+// after all (a trigger refused it, cause): nobody would ever hold its
+// refresh token. It returns cause, or the failure to end it.
+func (s *Server) endSignIn(ctx context.Context, sess *session, cause error) error {
+	if err := s.update(ctx, func(st *state) error { return st.deleteSession(sess) }); err != nil {
+		return err
+	}
+	return cause
 }
 
 // startSession records a new sign-in of u through cl, authenticated at

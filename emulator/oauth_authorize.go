@@ -409,7 +409,7 @@ func (s *Server) authorizationResponse(ctx context.Context, baseURL string, a *a
 		nonce: a.req.Nonce, source: sourceHostedAuth,
 	})
 	if err != nil {
-		return nil, err
+		return nil, s.endSignIn(ctx, sess, err)
 	}
 	s.log.Info("implicit grant issued", "userPoolId", p.ID, "clientId", cl.ID, "sub", u.Attributes["sub"], "scopes", a.scopes)
 	params := url.Values{

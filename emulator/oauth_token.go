@@ -419,7 +419,7 @@ func (s *Server) authorizationCodeGrant(r *http.Request, cl *appClient, p *pool,
 		nonce: rec.Nonce, source: sourceHostedAuth,
 	})
 	if err != nil {
-		return nil, err
+		return nil, s.endSignIn(r.Context(), sess, err)
 	}
 	s.log.Info("authorization code exchanged", "userPoolId", p.ID, "clientId", cl.ID, "sub", u.Attributes["sub"], "scopes", rec.Scopes)
 	resp := oauthTokens(tokens)

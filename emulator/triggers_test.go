@@ -669,3 +669,20 @@ func TestTriggerUserMigrationParallel(t *testing.T) {
 		t.Errorf("the log of a migration names the invocation and never the password:\n%s", logged)
 	}
 }
+
+// A sign-in that a trigger refuses after it was recorded — PostAuthentication,
+// or PreTokenGeneration when the tokens are signed — gives no tokens and
+// leaves no sign-in behind (the dashboard counts none).
+func TestTriggerRefusalEndsTheSignIn(t *testing.T) {
+	for _, trigger := range []cognitotest.Trigger{cognitotest.PostAuthentication, cognitotest.PreTokenGeneration} {
+		t.Run(string(trigger), func(t *testing.T) {
+			srv := cognitotest.NewServer(t, cognitotest.WithTrigger(trigger, func(context.Context, json.RawMessage) (json.RawMessage, error) {
+				return nil, errors.New("not today")
+			}))
+			signUpConfirmed(t, srv, "ana", password)
+			_, err := trySignIn(t, srv, "ana", password)
+			expectErr[*types.UserLambdaValidationException](t, err, string(trigger)+" failed with error not today.")
+			newDashboard(t, srv).get("/_local/pools/"+srv.UserPoolID+"/users/ana").mustShow(t, "(0 live sign-ins)")
+		})
+	}
+}
