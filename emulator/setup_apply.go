@@ -315,7 +315,11 @@ func (s *Server) applyUser(st *state, p *pool, up *userPlan, done *setupCounts) 
 	if err != nil {
 		return err
 	}
-	if replace != up.replace || (u == nil) != (up.found == nil) || u != nil && u.Username != up.found.Username {
+	// The plan decided from the user it found, its password too (a
+	// declared password already set is not set again): any of it changed
+	// since is a race.
+	if replace != up.replace || (u == nil) != (up.found == nil) ||
+		u != nil && (u.Username != up.found.Username || !bytes.Equal(u.Salt, up.found.Salt) || !bytes.Equal(u.Verifier, up.found.Verifier)) {
 		return errSetupRace
 	}
 	if replace {
