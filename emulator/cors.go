@@ -82,9 +82,9 @@ var headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_\x60|~-]{1,128}$")
 func corsMethods(path string) string {
 	switch path {
 	case "/", tokenEndpointPath, revocationPath:
-		return "POST, OPTIONS"
+		return tokenEndpointAllowMethods
 	case userInfoPath:
-		return "GET, POST, OPTIONS"
+		return userInfoAllowMethods
 	}
 	// /<poolId>/.well-known/jwks.json and .../openid-configuration.
 	rest, ok := strings.CutPrefix(path, "/")

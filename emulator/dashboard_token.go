@@ -96,10 +96,8 @@ func (s *Server) decodeToken(r *http.Request, v *dashToken) error {
 		return nil
 	}
 	for _, name := range []string{"exp", "nbf", "iat", "auth_time"} {
-		if n, ok := claims[name].(json.Number); ok {
-			if sec, err := n.Int64(); err == nil {
-				v.Times = append(v.Times, attributeRow{name, formatTime(time.Unix(sec, 0))})
-			}
+		if at, ok := claimTime(claims, name); ok {
+			v.Times = append(v.Times, attributeRow{name, formatTime(at)})
 		}
 	}
 	v.Use, _ = claims["token_use"].(string)
@@ -113,6 +111,14 @@ func (s *Server) decodeToken(r *http.Request, v *dashToken) error {
 		}
 		return nil
 	})
+}
+
+// claimTime is the time claim name of claims (decoded with UseNumber), if
+// it is a whole number of seconds.
+func claimTime(claims map[string]any, name string) (time.Time, bool) {
+	n, ok := claims[name].(json.Number)
+	sec, err := n.Int64()
+	return time.Unix(sec, 0), ok && err == nil
 }
 
 // decodeJWTPart decodes a base64url part of a JWT, a JSON object, into v
@@ -159,22 +165,17 @@ func (s *Server) verifyPasted(st *state, v *dashToken, alg, kid string, claims m
 		return tokenBadSig, "The signature is not the pool's key's."
 	}
 	now := s.now()
-	at := func(name string) (time.Time, bool) {
-		n, ok := claims[name].(json.Number)
-		sec, err := n.Int64()
-		return time.Unix(sec, 0), ok && err == nil
-	}
-	exp, hasExp := at("exp")
+	exp, hasExp := claimTime(claims, "exp")
 	switch {
 	case !hasExp:
 		return tokenRefused, "The token has no exp claim: Cognito's always have one."
 	case !now.Before(exp):
 		return tokenExpired, "The token expired at " + formatTime(exp) + "."
 	}
-	if nbf, ok := at("nbf"); ok && now.Before(nbf) {
+	if nbf, ok := claimTime(claims, "nbf"); ok && now.Before(nbf) {
 		return tokenNotYetValid, "The token is valid from " + formatTime(nbf) + " (nbf)."
 	}
-	if iat, ok := at("iat"); ok && now.Before(iat) {
+	if iat, ok := claimTime(claims, "iat"); ok && now.Before(iat) {
 		return tokenNotYetValid, "The token was issued in the future, at " + formatTime(iat) + " (iat)."
 	}
 	if v.Use == "access" {
