@@ -162,8 +162,9 @@ func exportHeader(opts localExportOptions) string {
 		"# cognito local --config FILE makes it again. It holds the " + what + ".\n"
 }
 
-// writePrivateFile writes data to path with mode 0600, replacing any
-// earlier file (whose mode might be wider).
+// writePrivateFile writes data to path with mode 0600 (os.CreateTemp's),
+// replacing any earlier file atomically: a reader never sees half of it,
+// and an older file's wider mode is not kept.
 func writePrivateFile(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
 	if err != nil {
