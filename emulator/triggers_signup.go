@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
@@ -96,14 +95,10 @@ func (s *Server) migrateUser(ctx context.Context, c *caller, name, password, sou
 	if len(r.UserAttributes) == 0 {
 		return nil, nil
 	}
-	var list []types.AttributeType
-	for name, value := range r.UserAttributes {
-		if name == "username" || name == "sub" {
-			continue // Cognito names the user and makes its sub
-		}
-		list = append(list, types.AttributeType{Name: aws.String(name), Value: aws.String(value)})
-	}
-	u, err := s.newUser(p, name, list, atCreation)
+	given := maps.Clone(r.UserAttributes)
+	delete(given, "username") // Cognito names the user and makes its sub
+	delete(given, "sub")
+	u, err := s.newUser(p, name, attributeList(given), atCreation)
 	if err != nil {
 		return nil, err
 	}
