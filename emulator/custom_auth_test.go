@@ -19,7 +19,8 @@ import (
 // by email", whose DefineAuthChallenge events rec keeps.
 type otpChallenge struct {
 	cognitotest.CustomChallenge
-	rec recorder
+	rec      recorder // DefineAuthChallenge's events
+	verified recorder // VerifyAuthChallengeResponse's
 }
 
 func newOTP() *otpChallenge {
@@ -36,7 +37,7 @@ func (o *otpChallenge) options() []cognitotest.Option {
 	return []cognitotest.Option{
 		cognitotest.WithTrigger(cognitotest.DefineAuthChallenge, o.rec.wrap(o.DefineAuthChallenge())),
 		cognitotest.WithTrigger(cognitotest.CreateAuthChallenge, o.CreateAuthChallenge()),
-		cognitotest.WithTrigger(cognitotest.VerifyAuthChallengeResponse, o.VerifyAuthChallengeResponse()),
+		cognitotest.WithTrigger(cognitotest.VerifyAuthChallengeResponse, o.verified.wrap(o.VerifyAuthChallengeResponse())),
 	}
 }
 
@@ -175,6 +176,7 @@ func TestCustomAuthAnsweredOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		code := otp.lastCode(srv)
+		checked := otp.verified.count()
 		const n = 16
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -192,6 +194,9 @@ func TestCustomAuthAnsweredOnce(t *testing.T) {
 		wg.Wait()
 		if tokens != 1 {
 			t.Errorf("%d of %d concurrent answers got tokens, want 1", tokens, n)
+		}
+		if checked = otp.verified.count() - checked; checked != 1 {
+			t.Errorf("VerifyAuthChallengeResponse checked %d of %d concurrent answers, want 1", checked, n)
 		}
 	}, otp.options()...)
 }
